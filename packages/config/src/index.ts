@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads process.env (a lint rule forbids it elsewhere).
+ * Each service has one schema; `loadConfig` parses it once and hands a frozen object to the service.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const connections = {
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgres://postgres@127.0.0.1:5432/samtal')
+    .describe('PostgreSQL connection URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis connection URL'),
+  /** Prefix of every BullMQ and pub/sub key, so environments (and test files) never collide. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_{}-]+$/, 'letters, digits and : _ - { } only')
+    .default('samtal'),
+  LOG_LEVEL: logLevel.default('info'),
+};
+
+const http = {
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Seconds a shutdown may take before the process is forced down. */
+  SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().max(300).default(10),
+  /** Behind a load balancer: trust X-Forwarded-For for client addresses and rate limits. */
+  TRUST_PROXY: boolean.default(false),
+};
+
+export const intakeEnv = z.object({
+  ...connections,
+  ...http,
+  INTAKE_PORT: port.default(3000),
+  /** Where uploaded photos are kept (the disk storage behind the storage interface). */
+  UPLOAD_DIR: z.string().min(1).default('var/uploads'),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** How often the outbox sweep looks for rows the fast path did not publish (milliseconds). */
+  OUTBOX_SWEEP_MS: z.coerce.number().int().positive().default(2000),
+});
+export type IntakeConfig = z.infer<typeof intakeEnv>;
+
+export const routerEnv = z.object({
+  ...connections,
+  ...http,
+  ROUTER_PORT: port.default(3001),
+  ROUTER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.email().default('noreply@samtal.local'),
+});
+export type RouterConfig = z.infer<typeof routerEnv>;
+
+export const deskEnv = z.object({
+  ...connections,
+  ...http,
+  DESK_PORT: port.default(3002),
+  /** Signs session cookies. Must be set in production; the default only suits a laptop. */
+  SESSION_SECRET: z.string().min(32).default('dev-only-session-secret-change-me-please-0123456789'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  COOKIE_SECURE: boolean.default(false),
+});
+export type DeskConfig = z.infer<typeof deskEnv>;
+
+export const dialogueEnv = z.object({
+  ...connections,
+  ...http,
+  DIALOGUE_PORT: port.default(3003),
+  UPLOAD_DIR: z.string().min(1).default('var/uploads'),
+});
+export type DialogueConfig = z.infer<typeof dialogueEnv>;
+
+export const insightsEnv = z.object({
+  ...connections,
+  ...http,
+  INSIGHTS_PORT: port.default(3004),
+});
+export type InsightsConfig = z.infer<typeof insightsEnv>;
+
+export const webEnv = z.object({
+  ...http,
+  LOG_LEVEL: logLevel.default('info'),
+  WEB_PORT: port.default(8080),
+});
+export type WebConfig = z.infer<typeof webEnv>;
+
+/** The launcher runs every service in one process, so it needs the union of their settings. */
+export const launcherEnv = intakeEnv
+  .extend(routerEnv.shape)
+  .extend(deskEnv.shape)
+  .extend(dialogueEnv.shape)
+  .extend(insightsEnv.shape)
+  .extend(webEnv.shape)
+  .extend({
+    /** Seed a demo municipality when the database is empty. */
+    SEED_DEMO: boolean.default(true),
+  });
+export type LauncherConfig = z.infer<typeof launcherEnv>;
+
+/** Settings of the test harness (vitest global setup and per-file contexts). */
+export const testEnv = z.object({
+  TEST_DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgres://postgres@127.0.0.1:5432/postgres')
+    .describe('admin connection used to create the template and per-file databases'),
+  REDIS_URL: connections.REDIS_URL,
+});
+export type TestConfig = z.infer<typeof testEnv>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses `env` against `schema`; throws a ConfigError naming every bad variable. */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<z.infer<S>> {
+  // Empty strings count as unset, as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(environment)';
+        const value = cleaned[name];
+        return value === undefined
+          ? `${name}: ${issue.message}`
+          : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+      }),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+/** For entry points: parse, or print what is wrong and exit non-zero. */
+export function loadConfig<S extends z.ZodType>(schema: S): Readonly<z.infer<S>> {
+  try {
+    return parseConfig(schema);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,10 @@
+export * from './client.ts';
+export {
+  DEMO_OPEN311_KEY,
+  DEMO_PASSWORD,
+  type DemoTenant,
+  isDatabaseEmpty,
+  seedDemoMunicipality,
+} from './demo.ts';
+export { ensureDatabase, migrateDatabase, migrationsFolder } from './migrate.ts';
+export * as schema from './schema.ts';

@@ -1,0 +1,2 @@
+export * from './case-lifecycle.ts';
+export * from './vocabulary.ts';

@@ -1,0 +1,3 @@
+export * from './connection.ts';
+export * from './queues.ts';
+export * from './registry.ts';

@@ -1,0 +1,2 @@
+export * from './context.ts';
+export { adminUrl, ensureTemplate, templateDatabaseName, testConfig } from './template.ts';
