@@ -1,3 +1,4 @@
+import { businessMinutesBetween, loadCalendar, roundTheClock } from '@samtal/business-time';
 import { type Executor, schema } from '@samtal/db';
 import { type CaseAction, CaseNotFoundError, type CaseStatus, transition } from '@samtal/domain';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
@@ -46,6 +47,19 @@ export async function lockCase(tx: Executor, tenantId: string, caseId: string): 
   return row;
 }
 
+/** Business minutes the case has waited on the resident, in its SLA policy's calendar. */
+async function pausedBusinessMinutes(tx: Executor, row: CaseRow, now: Date): Promise<number> {
+  const [policy] = await tx
+    .select({ calendarId: schema.slaPolicies.calendarId, timeZone: schema.tenants.timeZone })
+    .from(schema.categories)
+    .innerJoin(schema.tenants, eq(schema.tenants.id, schema.categories.tenantId))
+    .leftJoin(schema.slaPolicies, eq(schema.slaPolicies.id, schema.categories.slaPolicyId))
+    .where(and(eq(schema.categories.tenantId, row.tenantId), eq(schema.categories.id, row.categoryId)));
+  const calendar =
+    (await loadCalendar(tx, row.tenantId, policy?.calendarId)) ?? roundTheClock(policy?.timeZone ?? 'UTC');
+  return Math.round(businessMinutesBetween(calendar, row.slaPausedAt!, now));
+}
+
 /** Bookkeeping that follows from the action itself, so no caller can forget it. */
 function bookkeeping(action: CaseAction, now: Date): CasePatch {
   switch (action) {
@@ -55,6 +69,9 @@ function bookkeeping(action: CaseAction, now: Date): CasePatch {
       return { closedAt: now };
     case 'reopen':
       return { resolvedAt: null, closedAt: null, reopenCount: sql`${schema.cases.reopenCount} + 1` };
+    case 'request_information':
+      // The SLA clock stands still while the municipality waits on the resident.
+      return { slaPausedAt: now };
     case 'return':
       return { returnCount: sql`${schema.cases.returnCount} + 1`, claimedBy: null, claimedAt: null };
     default:
@@ -87,9 +104,14 @@ export async function applyCaseAction(tx: Executor, input: CaseActionInput): Pro
   const before = await lockCase(tx, input.tenantId, input.caseId);
   const status: CaseStatus = transition(before.status as CaseStatus, input.action);
   const now = new Date();
+  const patch: CasePatch = { ...bookkeeping(input.action, now) };
+  if (input.action === 'resident_replied' && before.slaPausedAt) {
+    patch.slaPausedMinutes = before.slaPausedMinutes + (await pausedBusinessMinutes(tx, before, now));
+    patch.slaPausedAt = null;
+  }
   const [after] = await tx
     .update(schema.cases)
-    .set({ ...bookkeeping(input.action, now), ...input.patch, status, updatedAt: now })
+    .set({ ...patch, ...input.patch, status, updatedAt: now })
     .where(and(eq(schema.cases.tenantId, input.tenantId), eq(schema.cases.id, input.caseId)))
     .returning();
   const type = eventTypeOf[input.action];

@@ -1,8 +1,19 @@
 import type { Database, Transaction } from '@samtal/db';
+import type { CaseAction } from '@samtal/domain';
+import { queueNames } from '@samtal/queue';
 import type { Redis } from 'ioredis';
 import { applyCaseAction, type CaseActionInput, type CaseActionResult } from './actions.ts';
 import { announceCaseEvents, appendCaseEvents, type CaseEventRow, type NewCaseEvent } from './events.ts';
 import { enqueueOutbox, type OutboxJob, type OutboxRelay, type OutboxRow } from './outbox.ts';
+
+const clockActions = new Set<CaseAction>([
+  'route',
+  'request_information',
+  'resident_replied',
+  'resolve',
+  'reopen',
+  'merge',
+]);
 
 /** What a service needs to change cases: the database, and where to announce and relay. */
 export interface CaseWriter {
@@ -20,9 +31,19 @@ export class CaseUnit {
 
   constructor(readonly tx: Transaction) {}
 
+  /** Applies a lifecycle action; actions that move the SLA clocks also tell the router to re-arm them. */
   async act(input: CaseActionInput): Promise<CaseActionResult> {
     const result = await applyCaseAction(this.tx, input);
     this.events.push(result.event);
+    if (clockActions.has(input.action)) {
+      await this.enqueue([
+        {
+          tenantId: input.tenantId,
+          queue: queueNames.clocks,
+          payload: { tenantId: input.tenantId, caseId: input.caseId, reason: input.action },
+        },
+      ]);
+    }
     return result;
   }
 

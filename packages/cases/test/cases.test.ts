@@ -1,3 +1,4 @@
+import { businessMinutesBetween, loadCalendar } from '@samtal/business-time';
 import { type DemoTenant, schema, seedDemoMunicipality } from '@samtal/db';
 import { InvalidTransitionError } from '@samtal/domain';
 import { createRedis, queueNames } from '@samtal/queue';
@@ -165,6 +166,55 @@ describe('case changes, events and the outbox', () => {
     await queue.close();
     await a.stop();
     await b.stop();
+  });
+
+  it('pauses the SLA clock while waiting on the resident and adds the business minutes on resume', async () => {
+    const c = await newCase('accepted');
+    const writer = {
+      db: ctx.database.db,
+      redis: ctx.redis,
+      prefix: ctx.queuePrefix,
+      relay: new OutboxRelay({ db: ctx.database.db, queues: ctx.queues }),
+    };
+    await inCaseTransaction(writer, (unit) =>
+      unit.act({
+        tenantId: demo.tenantId,
+        caseId: c.id,
+        action: 'request_information',
+        actor: { kind: 'staff' },
+      }),
+    );
+    const pausedAt = new Date('2026-11-20T08:00:00Z'); // a Friday, 09:00 in Stockholm
+    await ctx.database.db
+      .update(schema.cases)
+      .set({ slaPausedAt: pausedAt })
+      .where(eq(schema.cases.id, c.id));
+    const { after } = await inCaseTransaction(writer, (unit) =>
+      unit.act({
+        tenantId: demo.tenantId,
+        caseId: c.id,
+        action: 'resident_replied',
+        actor: { kind: 'resident' },
+      }),
+    );
+    const calendar = (await loadCalendar(ctx.database.db, demo.tenantId))!;
+    expect(after.slaPausedAt).toBeNull();
+    expect(after.slaPausedMinutes).toBeGreaterThanOrEqual(8 * 60);
+    expect(
+      Math.abs(after.slaPausedMinutes - businessMinutesBetween(calendar, pausedAt, new Date())),
+    ).toBeLessThanOrEqual(1);
+    // Both actions asked the router to re-arm the clocks.
+    const clockJobs = await ctx.database.db
+      .select()
+      .from(schema.outbox)
+      .where(eq(schema.outbox.queue, queueNames.clocks));
+    expect(clockJobs.map((j) => j.payload)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ caseId: c.id, reason: 'request_information' }),
+        expect.objectContaining({ caseId: c.id, reason: 'resident_replied' }),
+      ]),
+    );
+    await writer.relay.stop();
   });
 
   it('refuses an outbox payload that does not match the queue', async () => {
