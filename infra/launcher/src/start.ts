@@ -14,6 +14,7 @@ import {
   schema,
   seedDemoMunicipality,
 } from '@samtal/db';
+import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { intakeService } from '@samtal/intake/service';
 import { eq } from 'drizzle-orm';
@@ -49,7 +50,10 @@ const demoStaff = demo
   : [];
 await setup.close();
 
-const services: [string, Runnable][] = [['intake', intakeService(config, log.child({ service: 'intake' }))]];
+const services: [string, Runnable][] = [
+  ['intake', intakeService(config, log.child({ service: 'intake' }))],
+  ['desk', deskService(config, log.child({ service: 'desk' }))],
+];
 
 const started: string[] = [];
 const all: Runnable = {
