@@ -15,6 +15,7 @@ import {
   seedDemoMunicipality,
 } from '@samtal/db';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
+import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
@@ -49,7 +50,10 @@ const demoStaff = demo
   : [];
 await setup.close();
 
-const services: [string, Runnable][] = [['intake', intakeService(config, log.child({ service: 'intake' }))]];
+const services: [string, Runnable][] = [
+  ['intake', intakeService(config, log.child({ service: 'intake' }))],
+  ['insights', insightsService(config, log.child({ service: 'insights' }))],
+];
 
 const started: string[] = [];
 const all: Runnable = {
