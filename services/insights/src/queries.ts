@@ -14,7 +14,7 @@ export interface CaseFilters {
 
 type Sql = DbHandle['sql'];
 
-function caseFilterSql(sql: Sql, f: CaseFilters) {
+export function caseFilterSql(sql: Sql, f: CaseFilters) {
   return sql`
     ${f.channel ? sql`and c.channel = ${f.channel}` : sql``}
     ${f.categoryId ? sql`and c.category_id = ${f.categoryId}` : sql``}
