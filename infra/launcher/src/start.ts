@@ -14,6 +14,7 @@ import {
   schema,
   seedDemoMunicipality,
 } from '@samtal/db';
+import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
@@ -52,6 +53,7 @@ await setup.close();
 
 const services: [string, Runnable][] = [
   ['intake', intakeService(config, log.child({ service: 'intake' }))],
+  ['desk', deskService(config, log.child({ service: 'desk' }))],
   ['insights', insightsService(config, log.child({ service: 'insights' }))],
 ];
 

@@ -94,3 +94,10 @@ export function allowedActions(from: CaseStatus): CaseAction[] {
 export function open311Status(status: CaseStatus): 'open' | 'closed' {
   return status === 'resolved' || status === 'closed' || status === 'merged' ? 'closed' : 'open';
 }
+
+export class CaseNotFoundError extends Error {
+  override name = 'CaseNotFoundError';
+  constructor(readonly caseId: string) {
+    super(`No case ${caseId}`);
+  }
+}

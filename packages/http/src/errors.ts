@@ -1,3 +1,4 @@
+import { CaseNotFoundError, InvalidTransitionError } from '@samtal/domain';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -52,6 +53,26 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemBody 
       status: error.status,
       detail: error.message,
       ...extra,
+      ...base,
+    };
+  }
+  if (error instanceof InvalidTransitionError) {
+    return {
+      type: 'https://samtal.dev/problems/invalid-transition',
+      title: 'Conflict',
+      status: 409,
+      detail: error.message,
+      from: error.from,
+      action: error.action,
+      ...base,
+    };
+  }
+  if (error instanceof CaseNotFoundError) {
+    return {
+      type: 'https://samtal.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'No such case',
       ...base,
     };
   }

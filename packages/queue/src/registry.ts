@@ -16,6 +16,11 @@ export const queuePayloads = {
     /** The due time the timer was set for; a timer whose due time has since moved does nothing. */
     dueAt: z.iso.datetime({ offset: true }),
   }),
+  /**
+   * A case changed in a way that moves its SLA clocks (routed, paused, resumed, reopened,
+   * resolved …); the router recomputes due times and re-arms the timers.
+   */
+  clocks: caseRef.extend({ reason: z.string().min(1).max(40) }),
   /** Messages to residents (e-mail, SMS), rendered from the tenant's templates. */
   notifications: caseRef.extend({
     template: z.enum(['acknowledgement', 'reply', 'information_request', 'resolution']),
@@ -36,6 +41,7 @@ export type QueuePayload<K extends QueueKind> = z.infer<(typeof queuePayloads)[K
 export const queueNames = {
   routing: 'routing',
   sla: 'sla',
+  clocks: 'clocks',
   notifications: 'notifications',
   rollups: 'rollups',
   retention: 'retention',

@@ -1,0 +1,3 @@
+export * from './calendar.ts';
+export * from './load.ts';
+export * from './sla.ts';
