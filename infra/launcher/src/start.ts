@@ -16,6 +16,7 @@ import {
 } from '@samtal/db';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { intakeService } from '@samtal/intake/service';
+import { routerService } from '@samtal/router/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
 
@@ -49,7 +50,10 @@ const demoStaff = demo
   : [];
 await setup.close();
 
-const services: [string, Runnable][] = [['intake', intakeService(config, log.child({ service: 'intake' }))]];
+const services: [string, Runnable][] = [
+  ['intake', intakeService(config, log.child({ service: 'intake' }))],
+  ['router', routerService(config, log.child({ service: 'router' }))],
+];
 
 const started: string[] = [];
 const all: Runnable = {
