@@ -176,7 +176,10 @@ export function timerJobId(caseId: string, timer: Pick<Timer, 'kind' | 'level' |
 
 /**
  * Adds the timers as delayed jobs. The job id names case, clock, level and due time, so arming the
- * same timer again (a retried clocks job, a reconcile after Redis lost its data) adds nothing.
+ * same timer again (a retried clocks job, a reconcile after Redis lost its data) adds nothing while
+ * it is still pending. A timer that already ran is armed afresh: it may have run while the clock was
+ * paused and done nothing (a short pause leaves the due time where it was); if it did raise its
+ * card, running again finds the card and does nothing.
  */
 export async function armTimers(
   slaQueue: Queue,
@@ -184,9 +187,23 @@ export async function armTimers(
   timers: Timer[],
 ): Promise<void> {
   if (!timers.length) return;
+  const fresh: Timer[] = [];
+  for (const timer of timers) {
+    const existing = await slaQueue.getJob(timerJobId(ref.caseId, timer));
+    if (!existing) {
+      fresh.push(timer);
+      continue;
+    }
+    const state = await existing.getState();
+    if (state === 'active') throw new Error(`SLA timer ${existing.id} is running; re-arming on retry`);
+    if (state === 'completed' || state === 'failed') {
+      await existing.remove();
+      fresh.push(timer);
+    }
+  }
   const now = Date.now();
   await slaQueue.addBulk(
-    timers.map((timer) => ({
+    fresh.map((timer) => ({
       name: queueNames.sla,
       data: {
         tenantId: ref.tenantId,
