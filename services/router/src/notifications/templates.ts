@@ -38,7 +38,7 @@ export const templates: Record<string, Templates> = {
     }),
     resolution: (c) => ({
       subject: `Ditt ärende ${c.trackingCode} är avslutat`,
-      text: `${c.municipality} har avslutat ditt ärende ${c.trackingCode}.${quote(c.message)}\nBerätta gärna vad du tyckte om vår service.`,
+      text: `${mergedNote(c, (p) => `Ditt ärende har slagits ihop med ärende ${p}, som gäller samma sak.`)}${c.municipality} har avslutat ditt ärende ${c.trackingCode}.${quote(c.message)}\nBerätta gärna vad du tyckte om vår service.`,
     }),
   },
   en: {
@@ -56,7 +56,7 @@ export const templates: Record<string, Templates> = {
     }),
     resolution: (c) => ({
       subject: `Your inquiry ${c.trackingCode} has been resolved`,
-      text: `${c.municipality} has resolved your inquiry ${c.trackingCode}.${quote(c.message)}\nWe would be glad to hear what you thought of our service.`,
+      text: `${mergedNote(c, (p) => `Your inquiry has been merged with inquiry ${p}, which is about the same matter.`)}${c.municipality} has resolved your inquiry ${c.trackingCode}.${quote(c.message)}\nWe would be glad to hear what you thought of our service.`,
     }),
   },
   'zh-CN': {
@@ -74,7 +74,7 @@ export const templates: Record<string, Templates> = {
     }),
     resolution: (c) => ({
       subject: `您的诉求 ${c.trackingCode} 已办结`,
-      text: `${c.municipality}已办结您的诉求 ${c.trackingCode}。${quote(c.message)}\n欢迎您对我们的服务进行评价。`,
+      text: `${mergedNote(c, (p) => `您的诉求已与同一事项的诉求 ${p} 合并。`)}${c.municipality}已办结您的诉求 ${c.trackingCode}。${quote(c.message)}\n欢迎您对我们的服务进行评价。`,
     }),
   },
 };
