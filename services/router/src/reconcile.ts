@@ -2,7 +2,7 @@ import { type Database, schema } from '@samtal/db';
 import { openStatuses } from '@samtal/domain';
 import { openQueue, type QueueContext, queueNames } from '@samtal/queue';
 import type { Queue } from 'bullmq';
-import { and, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, inArray, isNull, or, sql } from 'drizzle-orm';
 
 /**
  * Redis may lose jobs (a restart without persistence, a failover): PostgreSQL still knows what must
@@ -41,10 +41,8 @@ export async function rearmTimers(db: Database, clocks: Queue, batch = 1000): Pr
           sql`${c.id} > ${after}`,
           inArray(c.status, [...openStatuses]),
           isNull(c.slaPausedAt),
-          or(
-            and(isNull(c.firstRespondedAt), isNotNull(c.firstResponseDueAt)),
-            and(isNull(c.resolvedAt), isNotNull(c.resolutionDueAt)),
-          ),
+          // A clock still running (its due time may never have been computed: the job was lost).
+          or(isNull(c.firstRespondedAt), isNull(c.resolvedAt)),
         ),
       )
       .orderBy(c.id)
