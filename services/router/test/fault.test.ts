@@ -27,7 +27,7 @@ interface Process {
   exited: Promise<number | null>;
 }
 
-function start(command: string, args: string[], env: Record<string, string>, cwd = serviceDir): Process {
+function start(command: string, args: string[], env: Record<string, string> = {}, cwd = serviceDir): Process {
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, ...env },
