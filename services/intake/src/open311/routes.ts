@@ -350,10 +350,20 @@ export function open311Routes(ctx: IntakeContext, options: Open311Options = {}) 
             );
           where.push(inArray(cases.id, ids));
         } else {
-          const end = q.end_date ? new Date(q.end_date) : new Date();
-          const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * DAY);
-          if (start > end) throw new Open311Error(400, 'start_date: must be before end_date');
-          where.push(gte(cases.createdAt, start), lt(cases.createdAt, end));
+          // The spec's window: 90 days, ending now unless the client says otherwise.
+          const start = q.start_date ? new Date(q.start_date) : undefined;
+          const end = q.end_date
+            ? new Date(q.end_date)
+            : start
+              ? new Date(start.getTime() + 90 * DAY)
+              : new Date(Date.now() + 1000);
+          const from = start ?? new Date(end.getTime() - 90 * DAY);
+          if (from > end) throw new Open311Error(400, 'start_date: must be before end_date');
+          if (end.getTime() - from.getTime() > 90 * DAY) {
+            throw new Open311Error(400, 'end_date: a query may span at most 90 days');
+          }
+          const [startAt, endAt] = [from, end];
+          where.push(gte(cases.createdAt, startAt), lt(cases.createdAt, endAt));
           if (q.service_code) {
             const catalog = await ctx.catalog.get(tenant);
             const ids = q.service_code
