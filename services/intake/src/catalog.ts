@@ -1,9 +1,10 @@
-import { type BusinessCalendar, deadline, loadCalendar, roundTheClock } from '@samtal/business-time';
+import { type BusinessCalendar, loadCalendar, roundTheClock } from '@samtal/business-time';
 import { type Database, schema } from '@samtal/db';
 import type { Localised } from '@samtal/db/schema';
 import type { AttributeDatatype } from '@samtal/domain';
 import { asc, eq } from 'drizzle-orm';
 import { TtlCache } from './cache.ts';
+import { DueTimes } from './due.ts';
 import type { Tenant } from './tenants.ts';
 
 export interface AttributeDefinition {
@@ -23,6 +24,7 @@ export interface SlaPolicy {
   warningShare: number | null;
   warningBeforeMinutes: number | null;
   calendar: BusinessCalendar;
+  due: DueTimes;
 }
 
 export interface Category {
@@ -67,8 +69,8 @@ export function dueTimes(
   if (!category.sla) return { firstResponse: null, resolution: null };
   const { sla } = category;
   return {
-    firstResponse: deadline(sla.calendar, at, sla.firstResponseMinutes, sla).dueAt,
-    resolution: deadline(sla.calendar, at, sla.resolutionMinutes, sla).dueAt,
+    firstResponse: sla.due.dueAt(at, sla.firstResponseMinutes),
+    resolution: sla.due.dueAt(at, sla.resolutionMinutes),
   };
 }
 
@@ -120,17 +122,23 @@ export class CatalogCache {
     for (const calendarId of new Set(policyRows.map((p) => p.calendarId).filter((id) => id !== null))) {
       calendars.set(calendarId, (await loadCalendar(this.db, tenant.id, calendarId)) ?? defaultCalendar);
     }
+    const dueTimes = new Map<BusinessCalendar, DueTimes>();
     const policies = new Map(
-      policyRows.map((p): [string, SlaPolicy] => [
-        p.id,
-        {
-          firstResponseMinutes: p.firstResponseMinutes,
-          resolutionMinutes: p.resolutionMinutes,
-          warningShare: p.warningShare,
-          warningBeforeMinutes: p.warningBeforeMinutes,
-          calendar: (p.calendarId && calendars.get(p.calendarId)) || defaultCalendar,
-        },
-      ]),
+      policyRows.map((p): [string, SlaPolicy] => {
+        const calendar = (p.calendarId && calendars.get(p.calendarId)) || defaultCalendar;
+        if (!dueTimes.has(calendar)) dueTimes.set(calendar, new DueTimes(calendar));
+        return [
+          p.id,
+          {
+            firstResponseMinutes: p.firstResponseMinutes,
+            resolutionMinutes: p.resolutionMinutes,
+            warningShare: p.warningShare,
+            warningBeforeMinutes: p.warningBeforeMinutes,
+            calendar,
+            due: dueTimes.get(calendar)!,
+          },
+        ];
+      }),
     );
 
     const list = categoryRows.map(

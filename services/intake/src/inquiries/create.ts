@@ -154,89 +154,92 @@ async function insertInquiry(
   const payload = parsePayload('routing', { tenantId: tenant.id, caseId, reason: 'created' });
   const actorKind = inquiry.apiClientId ? 'api_client' : 'resident';
   const { sql } = ctx.db;
-  // drizzle installs pass-through (de)serialisers on the shared client, so dates and JSON travel as text.
+  // drizzle installs pass-through serialisers on the shared client, so dates and JSON travel as text.
   const nowIso = result.createdAt;
 
-  const [event, job] = await sql.begin((tx) => {
-    const statements = [
-      tx`insert into case_events (tenant_id, case_id, type, actor_kind, actor_id, visibility, data, created_at)
-         values (${tenant.id}, ${caseId}, 'created', ${actorKind}, ${inquiry.apiClientId}, 'public',
-                 ${JSON.stringify({ channel: inquiry.channel })}::jsonb, ${nowIso})
-         returning id, tenant_id, case_id, type, actor_kind, actor_id, visibility, data, created_at`,
-      tx`insert into outbox (tenant_id, queue, job_name, payload, created_at)
-         values (${tenant.id}, ${queueNames.routing}, ${queueNames.routing}, ${JSON.stringify(payload)}::jsonb, ${nowIso})
-         returning id, tenant_id, queue, job_name, payload, run_at, created_at, sent_at, attempts, last_error`,
-    ];
-    // The case goes first: every other row refers to it.
-    const caseInsert = tx`
+  const stored: StoredResult | null = idempotency
+    ? (({ accessToken: _token, ...rest }) => ({
+        ...rest,
+        sealedToken: sealToken(idempotency.key, accessToken),
+      }))(result)
+    : null;
+  const photos = inquiry.photos.map((p) => ({
+    storage_key: p.storageKey,
+    content_type: p.contentType,
+    size_bytes: p.sizeBytes,
+    original_name: p.originalName,
+  }));
+  const eventData = { channel: inquiry.channel };
+  // One statement, so one round trip and one implicit transaction: every row or none. The optional
+  // parts (demographics, photos, idempotency key) insert nothing when their parameter is null or
+  // empty, so the statement text never changes and stays prepared.
+  const [ids] = await sql<{ event_id: string; outbox_id: string }[]>`
+    with new_case as (
       insert into cases (id, tenant_id, tracking_code, access_token_hash, channel, category_id, description,
         latitude, longitude, address, language, attributes, media_urls, contact_name, contact_email,
         contact_phone, sensitive, first_response_due_at, resolution_due_at, api_client_id, created_at, updated_at)
       values (${caseId}, ${tenant.id}, ${code}, ${sha256(accessToken)}, ${inquiry.channel},
         ${inquiry.category.id}, ${inquiry.description}, ${inquiry.latitude}, ${inquiry.longitude},
-        ${inquiry.address}, ${inquiry.language}, ${JSON.stringify(inquiry.attributes)}::jsonb, ${inquiry.mediaUrls}::text[],
-        ${inquiry.contact.name}, ${inquiry.contact.email}, ${inquiry.contact.phone}, ${inquiry.category.sensitive},
-        ${result.expectedFirstResponseAt}, ${result.expectedResolutionAt}, ${inquiry.apiClientId}, ${nowIso}, ${nowIso})`;
-    const extra = [];
-    if (inquiry.demographics) {
-      extra.push(tx`
-        insert into demographic_profiles (tenant_id, case_id, groups, consent_at, consent_text_version)
-        values (${tenant.id}, ${caseId}, ${JSON.stringify(inquiry.demographics.groups)}::jsonb, ${nowIso},
-                ${inquiry.demographics.consentTextVersion})`);
-    }
-    for (const photo of inquiry.photos) {
-      extra.push(tx`
-        insert into attachments (tenant_id, case_id, storage_key, content_type, size_bytes, original_name)
-        values (${tenant.id}, ${caseId}, ${photo.storageKey}, ${photo.contentType}, ${photo.sizeBytes},
-                ${photo.originalName})`);
-    }
-    if (idempotency) {
-      const { accessToken: _token, ...rest } = result;
-      const stored: StoredResult = { ...rest, sealedToken: sealToken(idempotency.key, accessToken) };
-      extra.push(tx`
-        insert into idempotency_keys (tenant_id, key, request_hash, case_id, response)
-        values (${tenant.id}, ${idempotencyKeyHash(idempotency.key)}, ${idempotency.requestHash}, ${caseId},
-                ${JSON.stringify(stored)}::jsonb)`);
-    }
-    return Promise.all([caseInsert, ...statements, ...extra]).then(([, e, o]) => [e![0], o![0]]);
-  });
+        ${inquiry.address}, ${inquiry.language}, ${JSON.stringify(inquiry.attributes)}::jsonb,
+        ${inquiry.mediaUrls}::text[], ${inquiry.contact.name}, ${inquiry.contact.email}, ${inquiry.contact.phone},
+        ${inquiry.category.sensitive}, ${result.expectedFirstResponseAt}, ${result.expectedResolutionAt},
+        ${inquiry.apiClientId}, ${nowIso}, ${nowIso})
+      returning id, tenant_id
+    ), event as (
+      insert into case_events (tenant_id, case_id, type, actor_kind, actor_id, visibility, data, created_at)
+      select tenant_id, id, 'created', ${actorKind}, ${inquiry.apiClientId}, 'public',
+             ${JSON.stringify(eventData)}::jsonb, ${nowIso}
+      from new_case
+      returning id
+    ), job as (
+      insert into outbox (tenant_id, queue, job_name, payload, created_at)
+      select tenant_id, ${queueNames.routing}, ${queueNames.routing}, ${JSON.stringify(payload)}::jsonb, ${nowIso}
+      from new_case
+      returning id
+    ), profile as (
+      insert into demographic_profiles (tenant_id, case_id, groups, consent_at, consent_text_version)
+      select tenant_id, id, ${inquiry.demographics ? JSON.stringify(inquiry.demographics.groups) : null}::jsonb,
+             ${nowIso}, ${inquiry.demographics?.consentTextVersion ?? null}::text
+      from new_case
+      where ${inquiry.demographics ? 'yes' : null}::text is not null
+    ), photo as (
+      insert into attachments (tenant_id, case_id, storage_key, content_type, size_bytes, original_name)
+      select new_case.tenant_id, new_case.id, p.storage_key, p.content_type, p.size_bytes, p.original_name
+      from new_case, jsonb_to_recordset(${JSON.stringify(photos)}::jsonb)
+        as p(storage_key text, content_type text, size_bytes int, original_name text)
+    ), idempotency as (
+      insert into idempotency_keys (tenant_id, key, request_hash, case_id, response)
+      select tenant_id, ${idempotency ? idempotencyKeyHash(idempotency.key) : null}::text,
+             ${idempotency?.requestHash ?? null}::text, id, ${stored ? JSON.stringify(stored) : null}::jsonb
+      from new_case
+      where ${idempotency ? 'yes' : null}::text is not null
+    )
+    select event.id as event_id, job.id as outbox_id from event, job`;
 
-  const eventRow = toEventRow(event as Record<string, unknown>);
-  const outboxRow = toOutboxRow(job as Record<string, unknown>);
+  const eventRow: CaseEventRow = {
+    id: Number(ids!.event_id),
+    tenantId: tenant.id,
+    caseId,
+    type: 'created',
+    actorKind,
+    actorId: inquiry.apiClientId,
+    visibility: 'public',
+    data: eventData,
+    createdAt: now,
+  };
+  const outboxRow: OutboxRow = {
+    id: Number(ids!.outbox_id),
+    tenantId: tenant.id,
+    queue: queueNames.routing,
+    jobName: queueNames.routing,
+    payload,
+    runAt: null,
+    createdAt: now,
+    sentAt: null,
+    attempts: 0,
+    lastError: null,
+  };
   void announceCaseEvents(ctx.announcer, ctx.prefix, [eventRow]);
   void ctx.relay.publish([outboxRow]);
   return result;
-}
-
-const asJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
-const asDate = (v: unknown) =>
-  v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string);
-
-function toEventRow(r: Record<string, unknown>): CaseEventRow {
-  return {
-    id: Number(r.id),
-    tenantId: r.tenant_id as string,
-    caseId: r.case_id as string,
-    type: r.type as string,
-    actorKind: r.actor_kind as string,
-    actorId: (r.actor_id as string | null) ?? null,
-    visibility: r.visibility as string,
-    data: asJson(r.data),
-    createdAt: asDate(r.created_at)!,
-  };
-}
-
-function toOutboxRow(r: Record<string, unknown>): OutboxRow {
-  return {
-    id: Number(r.id),
-    tenantId: r.tenant_id as string,
-    queue: r.queue as string,
-    jobName: r.job_name as string,
-    payload: asJson(r.payload),
-    runAt: asDate(r.run_at),
-    createdAt: asDate(r.created_at)!,
-    sentAt: asDate(r.sent_at),
-    attempts: Number(r.attempts),
-    lastError: (r.last_error as string | null) ?? null,
-  };
 }
