@@ -14,7 +14,9 @@ import {
   schema,
   seedDemoMunicipality,
 } from '@samtal/db';
+import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
+import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
@@ -49,7 +51,11 @@ const demoStaff = demo
   : [];
 await setup.close();
 
-const services: [string, Runnable][] = [['intake', intakeService(config, log.child({ service: 'intake' }))]];
+const services: [string, Runnable][] = [
+  ['intake', intakeService(config, log.child({ service: 'intake' }))],
+  ['desk', deskService(config, log.child({ service: 'desk' }))],
+  ['insights', insightsService(config, log.child({ service: 'insights' }))],
+];
 
 const started: string[] = [];
 const all: Runnable = {

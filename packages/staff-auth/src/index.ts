@@ -1,0 +1,3 @@
+export * from './permissions.ts';
+export * from './plugin.ts';
+export * from './sessions.ts';

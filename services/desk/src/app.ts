@@ -1,0 +1,33 @@
+import fastifyWebsocket from '@fastify/websocket';
+import type { CaseWriter } from '@samtal/cases';
+import type { DeskConfig } from '@samtal/config';
+import { type DbHandle, pingDb } from '@samtal/db';
+import { type App, createServer, registerHealth } from '@samtal/http';
+import { pingRedis } from '@samtal/queue';
+import { staffAuth } from '@samtal/staff-auth';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+
+/** Everything the desk needs, handed in so tests can pass real parts of their own. */
+export interface DeskDeps {
+  config: Pick<DeskConfig, 'TRUST_PROXY' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'>;
+  db: DbHandle;
+  /** Changes cases: transactions, event announcements, outbox relay. */
+  writer: CaseWriter;
+  /** A dedicated connection for pub/sub subscriptions (a subscribed connection can do nothing else). */
+  subscriber: Redis;
+  logger?: FastifyBaseLogger | false;
+}
+
+/** The staff API: agents', officers' and administrators' work, live over WebSocket. */
+export async function buildApp(deps: DeskDeps): Promise<App> {
+  const app = await createServer({ logger: deps.logger ?? false, trustProxy: deps.config.TRUST_PROXY });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(staffAuth, { db: deps.db.db });
+  registerHealth(app, {
+    postgres: () => pingDb(deps.db.sql),
+    redis: () => pingRedis(deps.writer.redis),
+  });
+  // Route modules register here, one line each (routes/<area>.ts; live/ for WebSocket).
+  return app;
+}

@@ -1,0 +1,40 @@
+import { OutboxRelay } from '@samtal/cases';
+import { DEMO_PASSWORD, type DemoTenant, seedDemoMunicipality } from '@samtal/db';
+import { createRedis } from '@samtal/queue';
+import { signIn } from '@samtal/staff-auth';
+import type { TestContext } from '@samtal/testing';
+import { buildApp } from '../src/app.ts';
+
+/** A desk app over the test file's own database and queue prefix, plus the demo tenant. */
+export async function deskFixture(ctx: TestContext) {
+  const demo: DemoTenant = await seedDemoMunicipality(ctx.database.db);
+  const relay = new OutboxRelay({ db: ctx.database.db, queues: ctx.queues, graceMs: 0 });
+  const subscriber = createRedis(ctx.redisUrl, 'worker');
+  const app = await buildApp({
+    config: { TRUST_PROXY: false, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+    db: ctx.database,
+    writer: { db: ctx.database.db, redis: ctx.redis, prefix: ctx.queuePrefix, relay },
+    subscriber,
+  });
+  await app.ready();
+  /** Signs a demo staff member in; returns headers for `inject` (bearer token, so no CSRF needed). */
+  async function as(email: string) {
+    const { token, principal } = await signIn(ctx.database.db, {
+      tenantSlug: demo.slug,
+      email,
+      password: DEMO_PASSWORD,
+    });
+    return { headers: { authorization: `Bearer ${token}` }, token, principal };
+  }
+  return {
+    app,
+    demo,
+    relay,
+    as,
+    async close() {
+      await app.close();
+      await relay.stop();
+      subscriber.disconnect();
+    },
+  };
+}
