@@ -7,6 +7,7 @@ import { pingRedis } from '@samtal/queue';
 import { staffAuth } from '@samtal/staff-auth';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import { chatRoutes } from './chat/plugin.ts';
 import { liveUpdates } from './live/plugin.ts';
 import { presenceRoutes } from './routes/presence.ts';
 
@@ -39,5 +40,6 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
   // Route modules register here, one line each (routes/<area>.ts; live/ for WebSocket).
   await app.register(liveUpdates, deps);
   await app.register(presenceRoutes, deps);
+  await app.register(chatRoutes, deps);
   return app;
 }
