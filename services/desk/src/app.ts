@@ -9,6 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { chatRoutes } from './chat/plugin.ts';
 import { liveUpdates } from './live/plugin.ts';
+import { knowledgeRoutes } from './routes/knowledge.ts';
 import { presenceRoutes } from './routes/presence.ts';
 
 /** Everything the desk needs, handed in so tests can pass real parts of their own. */
@@ -41,5 +42,6 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
   await app.register(liveUpdates, deps);
   await app.register(presenceRoutes, deps);
   await app.register(chatRoutes, deps);
+  await app.register(knowledgeRoutes, deps);
   return app;
 }
