@@ -835,8 +835,9 @@ export const knowledgeArticles = pgTable(
       t.language,
       t.version,
     ),
-    // Full-text search; queries must use `knowledgeDocument` verbatim for the planner to use it.
-    index('knowledge_articles_search_idx').using('gin', knowledgeDocument(t)),
+    // Full-text search within a tenant (btree_gin lets a GIN index start with tenant_id, like every
+    // other index); queries must use `knowledgeDocument` verbatim for the planner to use it.
+    index('knowledge_articles_search_idx').using('gin', t.tenantId, knowledgeDocument(t)),
   ],
 );
 

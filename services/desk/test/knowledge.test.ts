@@ -151,7 +151,7 @@ describe('knowledge base', () => {
     const plan = await ctx.database.db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
       return tx.execute(
-        sql`explain select ${k.id} from ${k} where ${knowledgeDocument(k)} @@ websearch_to_tsquery('swedish', 'kärl')`,
+        sql`explain select ${k.id} from ${k} where ${k.tenantId} = ${demo.tenantId} and ${knowledgeDocument(k)} @@ websearch_to_tsquery('swedish', 'kärl')`,
       );
     });
     expect(JSON.stringify(plan)).toContain('knowledge_articles_search_idx');
