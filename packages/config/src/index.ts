@@ -94,6 +94,18 @@ export const deskEnv = z.object({
     .max(24 * 30)
     .default(12),
   COOKIE_SECURE: boolean.default(false),
+  /** Live WebSocket: ping every this many ms; a socket that missed the previous pong is dropped. */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(30_000),
+  /** A staff socket whose unsent bytes would pass this is dropped (it resumes from its last id). */
+  LIVE_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Safety net behind pub/sub: each desk instance also reads new case events this often. */
+  LIVE_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  /** Grace before a staff member whose last socket closed is marked offline (page reloads). */
+  PRESENCE_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
 export type DeskConfig = z.infer<typeof deskEnv>;
 

@@ -7,10 +7,20 @@ import { pingRedis } from '@samtal/queue';
 import { staffAuth } from '@samtal/staff-auth';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import { chatRoutes } from './chat/plugin.ts';
+import { liveUpdates } from './live/plugin.ts';
+import { knowledgeRoutes } from './routes/knowledge.ts';
+import { presenceRoutes } from './routes/presence.ts';
 
 /** Everything the desk needs, handed in so tests can pass real parts of their own. */
 export interface DeskDeps {
-  config: Pick<DeskConfig, 'TRUST_PROXY' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'>;
+  config: Pick<DeskConfig, 'TRUST_PROXY' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'> &
+    Partial<
+      Pick<
+        DeskConfig,
+        'LIVE_HEARTBEAT_MS' | 'LIVE_POLL_MS' | 'LIVE_MAX_BUFFERED_BYTES' | 'PRESENCE_OFFLINE_GRACE_MS'
+      >
+    >;
   db: DbHandle;
   /** Changes cases: transactions, event announcements, outbox relay. */
   writer: CaseWriter;
@@ -29,5 +39,9 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
     redis: () => pingRedis(deps.writer.redis),
   });
   // Route modules register here, one line each (routes/<area>.ts; live/ for WebSocket).
+  await app.register(liveUpdates, deps);
+  await app.register(presenceRoutes, deps);
+  await app.register(chatRoutes, deps);
+  await app.register(knowledgeRoutes, deps);
   return app;
 }
