@@ -7,6 +7,13 @@ import { pingRedis } from '@samtal/queue';
 import { staffAuth } from '@samtal/staff-auth';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import { deskDocs } from './docs.ts';
+import { adminRoutes } from './routes/admin/index.ts';
+import { agentRoutes } from './routes/agent.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { departmentRoutes } from './routes/department.ts';
 
 /** Everything the desk needs, handed in so tests can pass real parts of their own. */
 export interface DeskDeps {
@@ -22,6 +29,7 @@ export interface DeskDeps {
 /** The staff API: agents', officers' and administrators' work, live over WebSocket. */
 export async function buildApp(deps: DeskDeps): Promise<App> {
   const app = await createServer({ logger: deps.logger ?? false, trustProxy: deps.config.TRUST_PROXY });
+  await app.register(deskDocs);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(staffAuth, { db: deps.db.db });
   registerHealth(app, {
@@ -29,5 +37,11 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
     redis: () => pingRedis(deps.writer.redis),
   });
   // Route modules register here, one line each (routes/<area>.ts; live/ for WebSocket).
+  await app.register(authRoutes, deps);
+  await app.register(caseRoutes, deps);
+  await app.register(agentRoutes, deps);
+  await app.register(departmentRoutes, deps);
+  await app.register(auditRoutes, deps);
+  await app.register(adminRoutes, deps);
   return app;
 }
