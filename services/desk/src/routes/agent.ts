@@ -73,7 +73,7 @@ export const agentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
   app.get(
     '/v1/agent/queue',
     {
-      preHandler: agents,
+      onRequest: agents,
       schema: {
         summary: 'The contact centre’s queue: new and returned cases, and cases in triage, with claims',
         tags: ['agent'],
@@ -103,7 +103,7 @@ export const agentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
   app.post(
     '/v1/cases/:id/route',
     {
-      preHandler: agents,
+      onRequest: agents,
       schema: {
         summary: 'Route or transfer a case to a lead department, with assisting departments',
         tags: ['agent'],
@@ -174,7 +174,7 @@ export const agentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
   app.post(
     '/v1/agent/contacts',
     {
-      preHandler: agents,
+      onRequest: agents,
       schema: {
         summary: 'Register a phone call or walk-in visit as a case (channel recorded)',
         tags: ['agent'],
@@ -219,7 +219,7 @@ export const agentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
   app.post(
     '/v1/cases/:id/merge',
     {
-      preHandler: agents,
+      onRequest: agents,
       schema: {
         summary: 'Merge this case, a duplicate, into its parent case',
         tags: ['agent'],

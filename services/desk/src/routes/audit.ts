@@ -37,7 +37,7 @@ export const auditRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
   app.get(
     '/v1/audit',
     {
-      preHandler: requirePermission('audit.read'),
+      onRequest: requirePermission('audit.read'),
       schema: {
         summary: 'Who did what to which record, when and from where',
         tags: ['audit'],

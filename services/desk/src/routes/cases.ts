@@ -79,7 +79,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.get(
     '/v1/cases',
     {
-      preHandler: requirePermission('cases.read'),
+      onRequest: requirePermission('cases.read'),
       schema: {
         summary: 'Cases the signed-in staff member may see',
         tags: ['cases'],
@@ -109,7 +109,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.get(
     '/v1/cases/:id',
     {
-      preHandler: requirePermission('cases.read'),
+      onRequest: requirePermission('cases.read'),
       schema: {
         summary: 'One case with its messages, history and assisting departments',
         tags: ['cases'],
@@ -126,7 +126,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.post(
     '/v1/cases/:id/claim',
     {
-      preHandler: handlers,
+      onRequest: handlers,
       schema: {
         summary: 'Claim a case (exactly one of several staff claiming at once wins)',
         description: 'A 409 names who has the case. Claiming one’s own claim again is a no-op.',
@@ -172,7 +172,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.post(
     '/v1/cases/:id/release',
     {
-      preHandler: handlers,
+      onRequest: handlers,
       schema: {
         summary: 'Release one’s claim on a case (supervisors may release anyone’s)',
         tags: ['cases'],
@@ -258,7 +258,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.post(
     '/v1/cases/:id/replies',
     {
-      preHandler: handlers,
+      onRequest: handlers,
       schema: {
         summary: 'Reply to the resident (agents, or the lead department)',
         tags: ['cases'],
@@ -274,7 +274,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.post(
     '/v1/cases/:id/progress',
     {
-      preHandler: requirePermission('cases.department'),
+      onRequest: requirePermission('cases.department'),
       schema: {
         summary: 'A progress update to the resident from the lead department (starts work on the case)',
         tags: ['department'],
@@ -290,7 +290,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.post(
     '/v1/cases/:id/notes',
     {
-      preHandler: handlers,
+      onRequest: handlers,
       schema: {
         summary: 'An internal note (never shown to the resident)',
         tags: ['cases'],
@@ -340,7 +340,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.post(
     '/v1/cases/:id/resolve',
     {
-      preHandler: handlers,
+      onRequest: handlers,
       schema: {
         summary: 'Resolve with a resolution code (by an agent before routing: first-contact resolution)',
         tags: ['cases'],
@@ -396,7 +396,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
   app.post(
     '/v1/cases/:id/request-information',
     {
-      preHandler: handlers,
+      onRequest: handlers,
       schema: {
         summary: 'Ask the resident for information (pauses the SLA clock until they answer)',
         tags: ['cases'],

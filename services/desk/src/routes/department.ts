@@ -27,7 +27,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, dep
   app.get(
     '/v1/departments/:id/queue',
     {
-      preHandler: officers,
+      onRequest: officers,
       schema: {
         summary: 'A department’s queue: open cases it leads or assists on (members only)',
         tags: ['department'],
@@ -71,7 +71,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, dep
   app.post(
     '/v1/cases/:id/accept',
     {
-      preHandler: officers,
+      onRequest: officers,
       schema: {
         summary: 'The lead department accepts a routed case',
         tags: ['department'],
@@ -98,7 +98,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, dep
   app.post(
     '/v1/cases/:id/return',
     {
-      preHandler: officers,
+      onRequest: officers,
       schema: {
         summary: 'The lead department returns a mis-routed case, with a reason (within the return limit)',
         tags: ['department'],
@@ -136,7 +136,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, dep
   app.put(
     '/v1/cases/:id/contributions/:departmentId',
     {
-      preHandler: officers,
+      onRequest: officers,
       schema: {
         summary: 'An assisting department’s contribution to the lead’s case (the lead answers the resident)',
         tags: ['department'],

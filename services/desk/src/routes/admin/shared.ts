@@ -91,4 +91,3 @@ export function found<T>(row: T | undefined, what: string): T {
   if (!row) throw new NotFoundProblem(`No such ${what}`);
   return row;
 }
-
