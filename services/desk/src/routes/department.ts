@@ -1,6 +1,6 @@
 import { schema } from '@samtal/db';
 import { openStatuses } from '@samtal/domain';
-import { ForbiddenProblem, invalidField } from '@samtal/http';
+import { ForbiddenProblem, invalidField, NotFoundProblem } from '@samtal/http';
 import { can, requirePermission, staffOf } from '@samtal/staff-auth';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -39,6 +39,11 @@ export const departmentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, dep
     async (request) => {
       const staff = staffOf(request);
       const departmentId = request.params.id;
+      const [department] = await db
+        .select({ id: schema.departments.id })
+        .from(schema.departments)
+        .where(and(eq(schema.departments.tenantId, staff.tenantId), eq(schema.departments.id, departmentId)));
+      if (!department) throw new NotFoundProblem('No such department');
       if (!staff.departmentIds.includes(departmentId) && !can(staff.roles, 'cases.any_department')) {
         throw new ForbiddenProblem('You are not a member of this department');
       }
