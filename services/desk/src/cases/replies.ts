@@ -2,6 +2,7 @@ import type { CaseRow, CaseUnit } from '@samtal/cases';
 import { schema } from '@samtal/db';
 import { invalidField } from '@samtal/http';
 import { queueNames } from '@samtal/queue';
+import { enqueueNotification, type NotificationTemplate } from '@samtal/router';
 import type { StaffPrincipal } from '@samtal/staff-auth';
 import { and, eq, isNull } from 'drizzle-orm';
 
@@ -74,17 +75,17 @@ export async function writeMessage(
   return { message: inserted!, firstResponse };
 }
 
+/** Asks the router to tell the resident (and every reporter merged into the case). */
 export async function notifyResident(
   unit: CaseUnit,
   row: CaseRow,
-  template: 'reply' | 'information_request' | 'resolution',
+  template: NotificationTemplate,
   messageId?: string,
 ): Promise<void> {
-  await unit.enqueue([
-    {
-      tenantId: row.tenantId,
-      queue: queueNames.notifications,
-      payload: { tenantId: row.tenantId, caseId: row.id, template, ...(messageId ? { messageId } : {}) },
-    },
-  ]);
+  await enqueueNotification(unit, {
+    tenantId: row.tenantId,
+    caseId: row.id,
+    template,
+    ...(messageId ? { messageId } : {}),
+  });
 }
