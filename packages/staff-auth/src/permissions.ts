@@ -15,6 +15,10 @@ export const permissions = {
   'cases.read_all': ['agent', 'supervisor', 'manager'],
   /** Read sensitive cases without being their handler. */
   'cases.sensitive': ['supervisor'],
+  /** See every case of the tenant; without it an officer sees only their departments' cases. */
+  'cases.read_all': ['agent', 'supervisor', 'manager'],
+  /** Act for any department (supervisors stand in for officers), not only one's own. */
+  'cases.any_department': ['supervisor'],
   'knowledge.read': ['agent', 'department_officer', 'supervisor'],
   'knowledge.write': ['supervisor', 'admin'],
   'chat.answer': ['agent', 'supervisor'],

@@ -11,6 +11,13 @@ import { chatRoutes } from './chat/plugin.ts';
 import { liveUpdates } from './live/plugin.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { presenceRoutes } from './routes/presence.ts';
+import { deskDocs } from './docs.ts';
+import { adminRoutes } from './routes/admin/index.ts';
+import { agentRoutes } from './routes/agent.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { departmentRoutes } from './routes/department.ts';
 
 /** Everything the desk needs, handed in so tests can pass real parts of their own. */
 export interface DeskDeps {
@@ -32,6 +39,7 @@ export interface DeskDeps {
 /** The staff API: agents', officers' and administrators' work, live over WebSocket. */
 export async function buildApp(deps: DeskDeps): Promise<App> {
   const app = await createServer({ logger: deps.logger ?? false, trustProxy: deps.config.TRUST_PROXY });
+  await app.register(deskDocs);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(staffAuth, { db: deps.db.db });
   registerHealth(app, {
@@ -43,5 +51,11 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
   await app.register(presenceRoutes, deps);
   await app.register(chatRoutes, deps);
   await app.register(knowledgeRoutes, deps);
+  await app.register(authRoutes, deps);
+  await app.register(caseRoutes, deps);
+  await app.register(agentRoutes, deps);
+  await app.register(departmentRoutes, deps);
+  await app.register(auditRoutes, deps);
+  await app.register(adminRoutes, deps);
   return app;
 }
