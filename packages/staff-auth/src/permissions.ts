@@ -11,8 +11,6 @@ export const permissions = {
   'cases.department': ['department_officer', 'supervisor'],
   /** Read any case of the tenant (not sensitive ones unless assigned or named). */
   'cases.read': ['agent', 'department_officer', 'supervisor', 'manager'],
-  /** Read every department's cases (without it a reader sees only their departments' cases). */
-  'cases.read_all': ['agent', 'supervisor', 'manager'],
   /** Read sensitive cases without being their handler. */
   'cases.sensitive': ['supervisor'],
   /** See every case of the tenant; without it an officer sees only their departments' cases. */

@@ -14,7 +14,7 @@ import { IDEMPOTENCY_KEY_PATTERN, requestHash } from '../idempotency.ts';
 import { createInquiry, type NewInquiry } from '../inquiries/create.ts';
 import { MAX_DESCRIPTION } from '../inquiries/schemas.ts';
 import type { Tenant } from '../tenants.ts';
-import { type Format, formatOf, send, sendErrors } from './format.ts';
+import { formatOf, send, sendErrors } from './format.ts';
 
 /** GeoReport v2 errors carry the spec's codes; everything else keeps its HTTP status. */
 class Open311Error extends Error {
