@@ -83,7 +83,13 @@ export const dialogueEnv = z.object({
   ...connections,
   ...http,
   DIALOGUE_PORT: port.default(3003),
+  /** Where method materials (attachments) are kept (the disk storage behind the storage interface). */
   UPLOAD_DIR: z.string().min(1).default('var/uploads'),
+  DIALOGUE_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
 });
 export type DialogueConfig = z.infer<typeof dialogueEnv>;
 
