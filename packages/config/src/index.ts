@@ -90,6 +90,8 @@ export const dialogueEnv = z.object({
     .int()
     .positive()
     .default(20 * 1024 * 1024),
+  /** Public writes (registrations, contributions, survey answers) per client address and minute. */
+  DIALOGUE_PUBLIC_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(30),
 });
 export type DialogueConfig = z.infer<typeof dialogueEnv>;
 

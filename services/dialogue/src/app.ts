@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { DialogueConfig } from '@samtal/config';
@@ -19,7 +20,10 @@ import type { FileStorage } from './storage.ts';
 
 /** Everything the dialogue API needs, handed in so tests can pass real parts of their own. */
 export interface DialogueDeps {
-  config: Pick<DialogueConfig, 'TRUST_PROXY' | 'DIALOGUE_UPLOAD_MAX_BYTES'>;
+  config: Pick<
+    DialogueConfig,
+    'TRUST_PROXY' | 'DIALOGUE_UPLOAD_MAX_BYTES' | 'DIALOGUE_PUBLIC_WRITES_PER_MINUTE'
+  >;
   db: DbHandle;
   storage: FileStorage;
   logger?: FastifyBaseLogger | false;
@@ -30,6 +34,8 @@ export interface RouteDeps {
   db: DbHandle['db'];
   storage: FileStorage;
   uploadMaxBytes: number;
+  /** Route config that rate-limits a public write per client address. */
+  publicWriteLimit: { rateLimit: { max: number; timeWindow: string } };
 }
 
 /**
@@ -71,12 +77,18 @@ export async function buildApp(deps: DialogueDeps): Promise<App> {
     limits: { fileSize: deps.config.DIALOGUE_UPLOAD_MAX_BYTES, files: 1, fields: 5 },
   });
   await app.register(staffAuth, { db: deps.db.db });
+  // Only the public writes are limited (per route config). The store is this process's memory:
+  // behind several instances each counts on its own, which still stops a single flooding client.
+  await app.register(rateLimit, { global: false });
 
   registerHealth(app, { postgres: () => pingDb(deps.db.sql) });
   const routeDeps: RouteDeps = {
     db: deps.db.db,
     storage: deps.storage,
     uploadMaxBytes: deps.config.DIALOGUE_UPLOAD_MAX_BYTES,
+    publicWriteLimit: {
+      rateLimit: { max: deps.config.DIALOGUE_PUBLIC_WRITES_PER_MINUTE, timeWindow: '1 minute' },
+    },
   };
   for (const routes of [
     dialogueRoutes,

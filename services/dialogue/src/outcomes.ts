@@ -105,7 +105,7 @@ export interface OutcomeView {
     contributionId: string;
     response: z.infer<typeof outcomeResponse>;
     reason: string | null;
-    contribution: { kind: string; body: string; themes: string[] };
+    contribution: { kind: string; body: string; themes: string[]; language: string | null };
   }[];
 }
 
@@ -125,6 +125,7 @@ export async function outcomesOf(tx: Executor, tenantId: string, dialogueId: str
       kind: s.contributions.kind,
       body: s.contributions.body,
       themes: s.contributions.themes,
+      language: s.contributions.language,
       createdAt: s.contributions.createdAt,
     })
     .from(s.outcomeLinks)
@@ -158,7 +159,7 @@ export async function outcomesOf(tx: Executor, tenantId: string, dialogueId: str
         contributionId: l.contributionId,
         response: l.response as z.infer<typeof outcomeResponse>,
         reason: l.reason,
-        contribution: { kind: l.kind, body: l.body, themes: l.themes },
+        contribution: { kind: l.kind, body: l.body, themes: l.themes, language: l.language },
       })),
   }));
 }

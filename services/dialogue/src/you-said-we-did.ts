@@ -74,7 +74,13 @@ export interface PublicPage {
     title: string;
     description: string;
     decidedAt: string | null;
-    responses: { response: OutcomeView['links'][number]['response']; reason: string | null; said: string }[];
+    responses: {
+      response: OutcomeView['links'][number]['response'];
+      reason: string | null;
+      said: string;
+      /** The language the resident wrote in, when known. */
+      saidIn: string | null;
+    }[];
   }[];
   path: string;
 }
@@ -98,7 +104,7 @@ export function renderYouSaidWeDid(page: PublicPage): string {
       <ul>${o.responses
         .map(
           (r) => `
-        <li><blockquote><p>${escapeHtml(r.said)}</p></blockquote>
+        <li><blockquote${r.saidIn ? ` lang="${escapeHtml(r.saidIn)}"` : ''}><p>${escapeHtml(r.said)}</p></blockquote>
           <p><strong>${L(r.response)}</strong>${r.reason ? ` — ${L('because')}: ${escapeHtml(r.reason)}` : ''}</p></li>`,
         )
         .join('')}

@@ -75,6 +75,31 @@ describe('staff authentication', () => {
     expect(res.json().detail).toContain('x-csrf-token');
   });
 
+  it('limits public writes per client with a 429 problem', async () => {
+    const limited = await fixture(ctx, { publicWritesPerMinute: 2 });
+    const dialogue = await limited.app.inject({
+      method: 'POST',
+      url: '/v1/dialogues',
+      headers: limited.facilitator.headers,
+      payload: { title: 't', question: 'q', purpose: 'p', method: 'other', languages: ['sv'] },
+    });
+    const register = () =>
+      limited.app.inject({
+        method: 'POST',
+        url: `/v1/public/${limited.slug}/dialogues/${dialogue.json().id}/participants`,
+        payload: {},
+      });
+    expect((await register()).statusCode).toBe(201);
+    expect((await register()).statusCode).toBe(201);
+    const third = await register();
+    expect(third.statusCode).toBe(429);
+    expect(third.headers['content-type']).toContain('application/problem+json');
+    // Reading is not limited.
+    const read = await limited.app.inject({ method: 'GET', url: `/v1/public/${limited.slug}/dialogues` });
+    expect(read.statusCode).toBe(200);
+    await limited.close();
+  });
+
   it('serves the OpenAPI document at /docs and health at /health', async () => {
     const docs = await f.app.inject({ method: 'GET', url: '/docs/json' });
     expect(docs.statusCode).toBe(200);

@@ -62,7 +62,7 @@ export interface Fixture {
 /** A demo municipality (seeded under its own slug), the app, and signed-in staff. */
 export async function fixture(
   ctx: TestContext,
-  options: { slug?: string; uploadMaxBytes?: number } = {},
+  options: { slug?: string; uploadMaxBytes?: number; publicWritesPerMinute?: number } = {},
 ): Promise<Fixture> {
   const slug =
     options.slug ??
@@ -75,6 +75,7 @@ export async function fixture(
     config: {
       TRUST_PROXY: false,
       DIALOGUE_UPLOAD_MAX_BYTES: options.uploadMaxBytes ?? 1024 * 1024,
+      DIALOGUE_PUBLIC_WRITES_PER_MINUTE: options.publicWritesPerMinute ?? 10_000,
     },
     db: ctx.database,
     storage: diskStorage(uploadDir),

@@ -144,7 +144,7 @@ describe('outcomes and the public "you said, we did" page', () => {
     expect(page.outcomes[0].responses).toContainEqual({
       response: 'not_taken',
       reason: 'Kamerabevakning kräver tillstånd; vi börjar med ljus.',
-      contribution: { kind: 'idea', body: 'Kameror överallt', themes: [] },
+      contribution: { kind: 'idea', body: 'Kameror överallt', themes: [], language: null },
     });
     // Three contributions and no participants: below k, so the counts are suppressed, not zero.
     expect(page.indicators.contributions).toEqual({ suppressed: true });

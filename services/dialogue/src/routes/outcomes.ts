@@ -31,7 +31,12 @@ export const outcomeView = z.object({
       contributionId: z.uuid(),
       response: outcomeResponse,
       reason: z.string().nullable(),
-      contribution: z.object({ kind: z.string(), body: z.string(), themes: z.array(z.string()) }),
+      contribution: z.object({
+        kind: z.string(),
+        body: z.string(),
+        themes: z.array(z.string()),
+        language: z.string().nullable(),
+      }),
     }),
   ),
 });

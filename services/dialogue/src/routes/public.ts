@@ -90,7 +90,12 @@ const youSaidWeDid = z.object({
         z.object({
           response: outcomeResponse,
           reason: z.string().nullable(),
-          contribution: z.object({ kind: contributionKind, body: z.string(), themes: z.array(z.string()) }),
+          contribution: z.object({
+            kind: contributionKind,
+            body: z.string(),
+            themes: z.array(z.string()),
+            language: z.string().nullable(),
+          }),
         }),
       ),
     }),
@@ -99,7 +104,7 @@ const youSaidWeDid = z.object({
 });
 
 /** Residents: read a dialogue in their language, register, contribute, answer, read "you said, we did". */
-export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
+export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, publicWriteLimit }) => {
   const tags = ['public'];
 
   /** A dialogue residents may see: any that is not a template (planned ones are announced for registration). */
@@ -186,6 +191,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
   app.post(
     '/v1/public/:tenantSlug/dialogues/:dialogueId/participants',
     {
+      config: publicWriteLimit,
       schema: {
         summary: 'Register to take part (demographics are voluntary and need explicit consent)',
         description:
@@ -196,6 +202,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
         response: {
           201: z.object({ participationId: z.uuid(), participantToken: z.string() }),
           400: problemResponse,
+          429: problemResponse,
           404: problemResponse,
           409: problemResponse,
         },
@@ -217,6 +224,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
   app.post(
     '/v1/public/:tenantSlug/dialogues/:dialogueId/contributions',
     {
+      config: publicWriteLimit,
       schema: {
         summary: 'Contribute while the dialogue is open: as a registered participant (token) or anonymously',
         tags,
@@ -307,6 +315,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
   app.post(
     '/v1/public/:tenantSlug/dialogues/:dialogueId/survey/responses',
     {
+      config: publicWriteLimit,
       schema: {
         summary: 'Answer the survey while the dialogue is open',
         tags,
@@ -390,6 +399,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
             response: r.response,
             reason: r.reason,
             said: r.contribution.body,
+            saidIn: r.contribution.language,
           })),
         })),
         path: request.url.split('?')[0]!,
