@@ -88,12 +88,16 @@ export function languageProblems(languages: string[], tenant: TenantInfo, field:
     }));
 }
 
-/** A dialogue of the tenant that is run (not a template); `for update` locks it for the transaction. */
+/**
+ * A dialogue of the tenant that is run (not a template). `lock: 'share'` keeps its status from
+ * changing until the transaction ends (writes that depend on the status take it, and run side by
+ * side); `lock: 'update'` (or `true`) is for changing the dialogue or replacing its tallies.
+ */
 export async function dialogueOf(
   db: Executor,
   tenantId: string,
   dialogueId: string,
-  options: { lock?: boolean; templates?: boolean } = {},
+  options: { lock?: boolean | 'share' | 'update'; templates?: boolean } = {},
 ): Promise<DialogueRow> {
   const query = db
     .select()
@@ -105,7 +109,8 @@ export async function dialogueOf(
         eq(s.dialogues.isTemplate, options.templates ?? false),
       ),
     );
-  const [row] = options.lock ? await query.for('update') : await query;
+  const lock = options.lock === true ? 'update' : options.lock;
+  const [row] = lock ? await query.for(lock) : await query;
   if (!row) throw new NotFoundProblem(options.templates ? 'No such template' : 'No such dialogue');
   return row;
 }

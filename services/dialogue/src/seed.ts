@@ -1,5 +1,5 @@
 import { type Database, schema as s } from '@samtal/db';
-import { and, eq } from 'drizzle-orm';
+import { and, arrayContains, eq } from 'drizzle-orm';
 
 /**
  * Two pilot dialogues for the demo municipality (the project indicator asks for at least two):
@@ -17,7 +17,9 @@ export async function seedPilotDialogues(db: Database, tenantId: string): Promis
   const [facilitator] = await db
     .select({ id: s.staffUsers.id })
     .from(s.staffUsers)
-    .where(and(eq(s.staffUsers.tenantId, tenantId), eq(s.staffUsers.displayName, 'Fatima Facilitator')));
+    .where(
+      and(eq(s.staffUsers.tenantId, tenantId), arrayContains(s.staffUsers.roles, ['dialogue_facilitator'])),
+    );
   const by = facilitator?.id ?? null;
 
   return db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { type Executor, schema as s } from '@samtal/db';
 import { UNKNOWN_GROUP } from '@samtal/domain';
 import { type MaybeSuppressed, suppressTable1D, suppressTable2D } from '@samtal/indicators';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DialogueRow, Dimensions, TenantInfo } from './common.ts';
 import { questionsOf } from './surveys.ts';
@@ -65,14 +65,30 @@ export async function surveyResults(
     })
     .from(s.surveyResponses)
     .where(and(eq(s.surveyResponses.tenantId, tenant.id), eq(s.surveyResponses.dialogueId, dialogue.id)));
-  const profiles = await db
-    .select({
-      surveyResponseId: s.demographicProfiles.surveyResponseId,
-      participationId: s.demographicProfiles.participationId,
-      groups: s.demographicProfiles.groups,
-    })
-    .from(s.demographicProfiles)
-    .where(eq(s.demographicProfiles.tenantId, tenant.id));
+  // Only the profiles of this survey's respondents: by response, or by their registration.
+  const responseIds = responses.map((r) => r.id);
+  const participationIds = responses.flatMap((r) => (r.participationId ? [r.participationId] : []));
+  const profiles =
+    responseIds.length || participationIds.length
+      ? await db
+          .select({
+            surveyResponseId: s.demographicProfiles.surveyResponseId,
+            participationId: s.demographicProfiles.participationId,
+            groups: s.demographicProfiles.groups,
+          })
+          .from(s.demographicProfiles)
+          .where(
+            and(
+              eq(s.demographicProfiles.tenantId, tenant.id),
+              or(
+                responseIds.length ? inArray(s.demographicProfiles.surveyResponseId, responseIds) : undefined,
+                participationIds.length
+                  ? inArray(s.demographicProfiles.participationId, participationIds)
+                  : undefined,
+              ),
+            ),
+          )
+      : [];
   const byResponse = new Map(
     profiles.filter((p) => p.surveyResponseId).map((p) => [p.surveyResponseId!, p.groups]),
   );

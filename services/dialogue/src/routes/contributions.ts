@@ -42,7 +42,7 @@ export const contributionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
       const staff = staffOf(request);
       const dimensions = await dimensionsOf(db, staff.tenantId);
       const id = await db.transaction(async (tx) => {
-        const dialogue = await dialogueOf(tx, staff.tenantId, request.params.dialogueId, { lock: true });
+        const dialogue = await dialogueOf(tx, staff.tenantId, request.params.dialogueId, { lock: 'share' });
         const { participationId } = request.body;
         if (participationId && !(await participationInDialogue(tx, dialogue, participationId)))
           throw invalidField('participationId', 'is not a registered participant of this dialogue');

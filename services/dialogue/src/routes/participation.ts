@@ -98,7 +98,7 @@ export const participationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
       const staff = staffOf(request);
       const dimensions = await dimensionsOf(db, staff.tenantId);
       const result = await db.transaction(async (tx) => {
-        const dialogue = await dialogueOf(tx, staff.tenantId, request.params.dialogueId, { lock: true });
+        const dialogue = await dialogueOf(tx, staff.tenantId, request.params.dialogueId, { lock: 'share' });
         if (!rules.register(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'Participants register while a dialogue is planned or open');
         return registerIndividual(tx, dialogue, dimensions, request.body, staff.userId);

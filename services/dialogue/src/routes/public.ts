@@ -212,7 +212,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
       const tenant = await tenantBySlug(db, request.params.tenantSlug);
       const dimensions = await dimensionsOf(db, tenant.id);
       const result = await db.transaction(async (tx) => {
-        const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: true });
+        const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: 'share' });
         if (!rules.register(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'Registration is closed for this dialogue');
         return registerIndividual(tx, dialogue, dimensions, request.body, null);
@@ -243,7 +243,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
       const dimensions = await dimensionsOf(db, tenant.id);
       const { participantToken, ...body } = request.body;
       const id = await db.transaction(async (tx) => {
-        const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: true });
+        const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: 'share' });
         const participationId = participantToken
           ? await participantByToken(tx, dialogue, participantToken)
           : undefined;
@@ -333,7 +333,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
       const tenant = await tenantBySlug(db, request.params.tenantSlug);
       const dimensions = await dimensionsOf(db, tenant.id);
       const id = await db.transaction(async (tx) => {
-        const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: true });
+        const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: 'share' });
         if (!rules.contribute(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'The survey takes answers only while the dialogue is open');
         const questions = await questionsOf(tx, tenant.id, dialogue.id);
