@@ -67,8 +67,9 @@ describe('the two pilot dialogues of the demo, and the service entry', () => {
     expect(womenAndMen.heard.man).toBeCloseTo(6 / 17 / 0.5, 10);
   });
 
-  it('exits 78 naming a bad environment variable', async () => {
-    const error = await run('pnpm', ['exec', 'tsx', 'src/main.ts'], {
+  // A child process: node with tsx's loader directly (no pnpm in between), and time for a busy machine.
+  it('exits 78 naming a bad environment variable', { timeout: 120_000 }, async () => {
+    const error = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: serviceDir,
       env: { ...process.env, DIALOGUE_PORT: 'not-a-port' },
     }).catch((e: { code: number; stderr: string }) => e);
