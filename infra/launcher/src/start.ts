@@ -15,6 +15,8 @@ import {
   seedDemoMunicipality,
 } from '@samtal/db';
 import { deskService } from '@samtal/desk/service';
+import { seedPilotDialogues } from '@samtal/dialogue/seed';
+import { dialogueService } from '@samtal/dialogue/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
@@ -37,8 +39,9 @@ log.info('database migrated');
 
 const setup = createDb(config.DATABASE_URL, { max: 1, applicationName: 'samtal-launcher' });
 if (config.SEED_DEMO && (await isDatabaseEmpty(setup.db))) {
-  await seedDemoMunicipality(setup.db);
-  log.info('seeded the demo municipality');
+  const seeded = await seedDemoMunicipality(setup.db);
+  await seedPilotDialogues(setup.db, seeded.tenantId);
+  log.info('seeded the demo municipality and its two pilot dialogues');
 }
 const [demo] = await setup.db
   .select({ id: schema.tenants.id })
@@ -57,6 +60,7 @@ const services: [string, Runnable][] = [
   ['desk', deskService(config, log.child({ service: 'desk' }))],
   ['insights', insightsService(config, log.child({ service: 'insights' }))],
   ['router', routerService(config, log.child({ service: 'router' }))],
+  ['dialogue', dialogueService(config, log.child({ service: 'dialogue' }))],
 ];
 
 const started: string[] = [];

@@ -113,7 +113,15 @@ export const dialogueEnv = z.object({
   ...connections,
   ...http,
   DIALOGUE_PORT: port.default(3003),
+  /** Where method materials (attachments) are kept (the disk storage behind the storage interface). */
   UPLOAD_DIR: z.string().min(1).default('var/uploads'),
+  DIALOGUE_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  /** Public writes (registrations, contributions, survey answers) per client address and minute. */
+  DIALOGUE_PUBLIC_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(30),
 });
 export type DialogueConfig = z.infer<typeof dialogueEnv>;
 

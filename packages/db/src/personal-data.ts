@@ -351,6 +351,7 @@ export const personalData: PersonalDataMap = {
     reportedAt: '-',
     createdBy: '-',
     createdAt: '-',
+    translations: '-',
   },
   participations: {
     id: '-',
@@ -365,6 +366,7 @@ export const personalData: PersonalDataMap = {
     language: '-',
     recordedBy: '-',
     createdAt: '-',
+    accessTokenHash: '-', // SHA-256 of a random token, like cases.access_token_hash
   },
   contributions: {
     id: '-',

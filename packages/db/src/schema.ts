@@ -615,6 +615,11 @@ export const dialogues = pgTable(
     reportedAt: at(),
     createdBy: uuid().references(() => staffUsers.id),
     createdAt: createdAt(),
+    /** The title, question and purpose in other languages (the columns above hold the default language). */
+    translations: jsonb()
+      .$type<Record<string, { title?: string; question?: string; purpose?: string }>>()
+      .notNull()
+      .default({}),
   },
   (t) => [index('dialogues_tenant_status_idx').on(t.tenantId, t.status)],
 );
@@ -641,6 +646,8 @@ export const participations = pgTable(
     language: text(),
     recordedBy: uuid().references(() => staffUsers.id),
     createdAt: createdAt(),
+    /** SHA-256 of the token a self-registered resident uses to contribute and answer as themself. */
+    accessTokenHash: text(),
   },
   (t) => [
     index('participations_tenant_dialogue_idx').on(t.tenantId, t.dialogueId),
