@@ -1,10 +1,11 @@
 import websocket from '@fastify/websocket';
+import { businessMinutesBetween } from '@samtal/business-time';
 import type { InsightsConfig } from '@samtal/config';
 import { type DbHandle, pingDb } from '@samtal/db';
 import { type App, createServer, registerHealth } from '@samtal/http';
 import { pingRedis, type QueueContext } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
-import { type BusinessMinutesFn, openingHoursMinutes } from './business-time.ts';
+import type { BusinessMinutesFn } from './business-time.ts';
 import { loadTenant } from './context.ts';
 import { staffSessions } from './plugins/auth.ts';
 import { registerDocs } from './plugins/docs.ts';
@@ -54,7 +55,7 @@ export async function buildApp(deps: InsightsDeps): Promise<App> {
   });
   const routeDeps: RouteDeps = {
     db: deps.db,
-    businessMinutes: deps.businessMinutes ?? openingHoursMinutes,
+    businessMinutes: deps.businessMinutes ?? businessMinutesBetween,
     now: deps.now ?? (() => new Date()),
     tenant: (tenantId) => loadTenant(deps.db, tenantId),
     metrics,
