@@ -49,7 +49,7 @@ const distribution = z.object({
   p90: z.number().nullable().describe('90th percentile'),
 });
 
-const metrics = z.object({
+export const metrics = z.object({
   cases: z.number().int().describe('Cases created in the period (the cohort), excluding merged duplicates'),
   contacts: z
     .object({

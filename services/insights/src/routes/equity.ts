@@ -52,7 +52,7 @@ const reachRow = z.object({
   ),
 });
 
-const caseDimension = z.object({
+export const caseDimension = z.object({
   dimension: z.string(),
   names: localised,
   total: maybeSuppressed(z.number().int()),
