@@ -1,12 +1,13 @@
 import websocket from '@fastify/websocket';
+import { businessMinutesBetween } from '@samtal/business-time';
 import type { InsightsConfig } from '@samtal/config';
 import { type DbHandle, pingDb } from '@samtal/db';
 import { type App, createServer, registerHealth } from '@samtal/http';
 import { pingRedis, type QueueContext } from '@samtal/queue';
+import { staffAuth } from '@samtal/staff-auth';
 import type { FastifyBaseLogger } from 'fastify';
-import { type BusinessMinutesFn, openingHoursMinutes } from './business-time.ts';
+import type { BusinessMinutesFn } from './business-time.ts';
 import { loadTenant } from './context.ts';
-import { staffSessions } from './plugins/auth.ts';
 import { registerDocs } from './plugins/docs.ts';
 import { createMetrics, type InsightsMetrics, registerMetrics } from './plugins/metrics.ts';
 import { availabilityRoutes } from './routes/availability.ts';
@@ -47,14 +48,14 @@ export async function buildApp(deps: InsightsDeps): Promise<App> {
   const metrics = deps.metrics ?? createMetrics();
   registerMetrics(app, metrics);
   await app.register(websocket);
-  await app.register(staffSessions, { db: deps.db });
+  await app.register(staffAuth, { db: deps.db.db });
   registerHealth(app, {
     postgres: () => pingDb(deps.db.sql),
     ...(deps.queues ? { redis: () => pingRedis(deps.queues!.connection) } : {}),
   });
   const routeDeps: RouteDeps = {
     db: deps.db,
-    businessMinutes: deps.businessMinutes ?? openingHoursMinutes,
+    businessMinutes: deps.businessMinutes ?? businessMinutesBetween,
     now: deps.now ?? (() => new Date()),
     tenant: (tenantId) => loadTenant(deps.db, tenantId),
     metrics,

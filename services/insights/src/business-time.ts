@@ -1,19 +1,13 @@
-/**
- * Business time, injected. The lead's `@samtal/business-time` (`businessMinutesBetween(calendar,
- * start, end)`) is the real implementation; until it is on this branch, `wallClockFallback…` below
- * counts opening hours with the same signature, so swapping it in is a one-line change in
- * service.ts. Tests pass their own function where they need hand-checkable numbers.
- */
-export interface BusinessCalendar {
-  /** IANA zone, e.g. Europe/Stockholm. */
-  timeZone: string;
-  /** ISO weekday "1" (Monday) … "7" (Sunday) → opening intervals "HH:MM"–"HH:MM". */
-  openingHours: Record<string, { open: string; close: string }[]>;
-  /** Local dates (YYYY-MM-DD) on which the calendar is closed. */
-  holidays: string[];
-}
+import type { BusinessCalendar } from '@samtal/business-time';
 
-/** Whole or fractional business minutes between two instants (0 when end ≤ start). */
+/**
+ * Business time is injected (`businessMinutesBetween` from @samtal/business-time in production) so
+ * tests can pass a function whose numbers are easy to check by hand. This module adds the local
+ * calendar arithmetic insights needs for periods and buckets.
+ */
+export type { BusinessCalendar };
+
+/** Business minutes between two instants (0 when end ≤ start). */
 export type BusinessMinutesFn = (calendar: BusinessCalendar, start: Date, end: Date) => number;
 
 const partsCache = new Map<string, Intl.DateTimeFormat>();
@@ -70,39 +64,9 @@ export function zonedInstant(date: string, minutesOfDay: number, timeZone: strin
   return new Date(guess - offsetAt(first));
 }
 
-function addDays(date: string, days: number): string {
-  const t = new Date(`${date}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
-}
-
-function isoWeekday(date: string): number {
-  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return day === 0 ? 7 : day;
-}
-
 const toMinutes = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
-};
-
-/** Counts opening-hour minutes between two instants, skipping holidays, in the calendar's zone. */
-export const openingHoursMinutes: BusinessMinutesFn = (calendar, start, end) => {
-  if (end <= start) return 0;
-  const holidays = new Set(calendar.holidays);
-  let total = 0;
-  const last = localDate(end, calendar.timeZone);
-  for (let day = localDate(start, calendar.timeZone); day <= last; day = addDays(day, 1)) {
-    if (holidays.has(day)) continue;
-    for (const interval of calendar.openingHours[String(isoWeekday(day))] ?? []) {
-      const open = zonedInstant(day, toMinutes(interval.open), calendar.timeZone).getTime();
-      const close = zonedInstant(day, toMinutes(interval.close), calendar.timeZone).getTime();
-      const from = Math.max(open, start.getTime());
-      const to = Math.min(close, end.getTime());
-      if (to > from) total += (to - from) / 60_000;
-    }
-  }
-  return total;
 };
 
 /** Average length of an open day in minutes: the KKiK "one working day". 8 h without opening hours. */

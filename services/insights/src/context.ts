@@ -13,9 +13,9 @@ export interface TenantContext {
   calendar: BusinessCalendar;
 }
 
-/** Weekdays 08:00–17:00, used when a tenant has no business calendar yet. */
+/** Round the clock, as the SLA clocks count for a tenant without a calendar (@samtal/business-time). */
 const FALLBACK_HOURS: BusinessCalendar['openingHours'] = Object.fromEntries(
-  ['1', '2', '3', '4', '5'].map((d) => [d, [{ open: '08:00', close: '17:00' }]]),
+  ['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]),
 );
 
 /**

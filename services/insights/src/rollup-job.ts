@@ -44,24 +44,34 @@ export async function startRollupWorker(options: RollupWorkerOptions) {
     { concurrency: 2 },
   );
   worker.on('failed', (job, err) => options.logger?.error({ err, jobId: job?.id }, 'rollup refresh failed'));
-  const tenants = await options.db.sql<
-    { id: string; time_zone: string }[]
-  >`select id, time_zone from tenants`;
-  for (const tenant of tenants) {
-    await queue.upsertJobScheduler(
-      `rollups:${tenant.id}`,
-      { every: options.everyMs },
-      {
-        name: queueNames.rollups,
-        data: { tenantId: tenant.id, day: localDate(new Date(), tenant.time_zone) },
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
-      },
-    );
-  }
+  // Upserting is idempotent; doing it again every period picks up tenants created since the start
+  // and moves each scheduler's `day` to the tenant's today.
+  const schedule = async () => {
+    const tenants = await options.db.sql<
+      { id: string; time_zone: string }[]
+    >`select id, time_zone from tenants`;
+    for (const tenant of tenants) {
+      await queue.upsertJobScheduler(
+        `rollups:${tenant.id}`,
+        { every: options.everyMs },
+        {
+          name: queueNames.rollups,
+          data: { tenantId: tenant.id, day: localDate(new Date(), tenant.time_zone) },
+          opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+        },
+      );
+    }
+  };
+  await schedule();
+  const timer = setInterval(() => {
+    schedule().catch((err) => options.logger?.error({ err }, 'rollup scheduling failed'));
+  }, options.everyMs);
+  timer.unref();
   return {
     queue,
     worker,
     async close() {
+      clearInterval(timer);
       await worker.close();
       await queue.close();
     },

@@ -1,10 +1,10 @@
+import { businessMinutesBetween } from '@samtal/business-time';
 import type { InsightsConfig } from '@samtal/config';
 import { createDb } from '@samtal/db';
 import type { Runnable } from '@samtal/http';
 import { createRedis } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
-import { openingHoursMinutes } from './business-time.ts';
 import { createMetrics } from './plugins/metrics.ts';
 import { startRollupWorker } from './rollup-job.ts';
 
@@ -28,7 +28,7 @@ export function insightsService(config: InsightsConfig, logger: FastifyBaseLogge
         queues,
         logger,
         metrics,
-        businessMinutes: openingHoursMinutes,
+        businessMinutes: businessMinutesBetween,
       });
       if (workerRedis) {
         rollups = await startRollupWorker({
@@ -36,7 +36,7 @@ export function insightsService(config: InsightsConfig, logger: FastifyBaseLogge
           queues,
           workerConnection: workerRedis,
           everyMs: config.ROLLUP_REFRESH_MS,
-          businessMinutes: openingHoursMinutes,
+          businessMinutes: businessMinutesBetween,
           metrics,
           logger,
         });

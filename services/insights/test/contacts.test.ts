@@ -1,7 +1,7 @@
 import { useTestContext } from '@samtal/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { type SeededTenant, seedTenant, TEST_CSRF_TOKEN } from './fixtures.ts';
+import { type SeededTenant, seedTenant } from './fixtures.ts';
 
 describe('phone contacts: API and CSV import', () => {
   const ctx = useTestContext();
@@ -13,8 +13,22 @@ describe('phone contacts: API and CSV import', () => {
       (await ctx.database.sql`select count(*)::int as n from contacts where tenant_id = ${t.tenantId}`)[0]!.n,
     );
 
+  const writer = () => ({ cookie: t.cookies.manager, 'x-csrf-token': t.csrf.manager });
+
   beforeAll(async () => {
     t = await seedTenant(ctx.database, { slug: 'calls' });
+  });
+
+  it('needs the CSRF token of the session for a cookie-authenticated write', async () => {
+    const server = await app();
+    const res = await server.inject({
+      method: 'POST',
+      url: '/contacts',
+      payload: { externalId: 'x', offeredAt: '2026-03-09T08:00:00Z' },
+      headers: { cookie: t.cookies.manager },
+    });
+    expect(res.statusCode).toBe(403);
+    await server.close();
   });
 
   it('records a call once, however often it is sent', async () => {
@@ -31,7 +45,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts',
       payload: call,
-      headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN },
+      headers: writer(),
     });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toEqual({ externalId: 'pbx-1', created: true });
@@ -39,7 +53,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts',
       payload: call,
-      headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN },
+      headers: writer(),
     });
     expect(again.statusCode).toBe(200);
     expect(again.json().created).toBe(false);
@@ -75,7 +89,7 @@ describe('phone contacts: API and CSV import', () => {
         method: 'POST',
         url: '/contacts',
         payload,
-        headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN },
+        headers: writer(),
       });
       expect(res.statusCode, field).toBe(400);
       expect(
@@ -104,7 +118,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts/import',
       payload: `\uFEFF${csv}`,
-      headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN, 'content-type': 'text/csv' },
+      headers: { ...writer(), 'content-type': 'text/csv' },
     });
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
@@ -126,11 +140,7 @@ describe('phone contacts: API and CSV import', () => {
         method: 'POST',
         url: '/contacts/import?mode=skip_invalid',
         payload: csv,
-        headers: {
-          cookie: t.cookies.manager,
-          'x-csrf-token': TEST_CSRF_TOKEN,
-          'content-type': 'text/csv; charset=utf-8',
-        },
+        headers: { ...writer(), 'content-type': 'text/csv; charset=utf-8' },
       });
     const res = await send();
     expect(res.statusCode).toBe(200);
@@ -145,11 +155,7 @@ describe('phone contacts: API and CSV import', () => {
 
   it('rejects a file with unknown or missing columns, and agents may not import', async () => {
     const server = await app();
-    const headers = {
-      cookie: t.cookies.manager,
-      'x-csrf-token': TEST_CSRF_TOKEN,
-      'content-type': 'text/csv',
-    };
+    const headers = { ...writer(), 'content-type': 'text/csv' };
     const unknown = await server.inject({
       method: 'POST',
       url: '/contacts/import',
@@ -169,7 +175,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts/import',
       payload: csv,
-      headers: { ...headers, cookie: t.cookies.agent, 'x-csrf-token': TEST_CSRF_TOKEN },
+      headers: { ...headers, cookie: t.cookies.agent, 'x-csrf-token': t.csrf.agent },
     });
     expect(agent.statusCode).toBe(403);
     await server.close();

@@ -12,10 +12,9 @@ export interface SeededTenant {
   users: { manager: string; agent: string };
   /** Cookie headers of signed-in staff. */
   cookies: { manager: string; agent: string; supervisor: string };
+  /** Their sessions' CSRF tokens, for cookie-authenticated writes (x-csrf-token). */
+  csrf: { manager: string; agent: string; supervisor: string };
 }
-
-/** Every test session shares this CSRF token; cookie requests that change something send it. */
-export const TEST_CSRF_TOKEN = 'test-csrf-token';
 
 export async function seedTenant(
   handle: DbHandle,
@@ -93,16 +92,23 @@ export async function seedTenant(
       },
     ])
     .returning();
+  const csrf: Record<string, string> = {};
   const cookie = async (userId: string) => {
     const token = randomToken();
+    csrf[userId] = randomToken();
     await db.insert(schema.staffSessions).values({
       tenantId,
       userId,
       tokenHash: sha256(token),
-      csrfToken: TEST_CSRF_TOKEN,
+      csrfToken: csrf[userId]!,
       expiresAt: new Date(Date.now() + 3600_000),
     });
     return `samtal_session=${token}`;
+  };
+  const cookies = {
+    manager: await cookie(users[0]!.id),
+    agent: await cookie(users[1]!.id),
+    supervisor: await cookie(users[2]!.id),
   };
   return {
     tenantId,
@@ -115,11 +121,8 @@ export async function seedTenant(
     categories: { pothole: categories[0]!.id, bins: categories[1]!.id },
     districts: { north: districts[0]!.id, south: districts[1]!.id },
     users: { manager: users[0]!.id, agent: users[1]!.id },
-    cookies: {
-      manager: await cookie(users[0]!.id),
-      agent: await cookie(users[1]!.id),
-      supervisor: await cookie(users[2]!.id),
-    },
+    cookies,
+    csrf: { manager: csrf[users[0]!.id]!, agent: csrf[users[1]!.id]!, supervisor: csrf[users[2]!.id]! },
   };
 }
 

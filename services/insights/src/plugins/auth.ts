@@ -1,28 +1,25 @@
-import type { DbHandle } from '@samtal/db';
-import { ForbiddenProblem } from '@samtal/http';
-import { type StaffPrincipal, staffAuth, staffOf } from '@samtal/staff-auth';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import { ForbiddenProblem, UnauthorizedProblem } from '@samtal/http';
+import { can, type Permission, type StaffPrincipal } from '@samtal/staff-auth';
+import type { FastifyRequest } from 'fastify';
 
-export { SESSION_COOKIE } from '@samtal/staff-auth';
-export type { StaffPrincipal };
-
-/** Roles that may read indicators: the people who manage the service, never case handlers alone. */
-export const INSIGHT_ROLES = ['manager', 'supervisor', 'admin'] as const;
-
-/** Staff sessions as every service reads them (packages/staff-auth): cookie + CSRF, or bearer token. */
-export const staffSessions = fp(
-  async (app: FastifyInstance, opts: { db: DbHandle }) => {
-    await app.register(staffAuth, { db: opts.db.db });
-  },
-  { name: 'insights-staff-sessions' },
-);
-
-/** 401 without a valid session, 403 without a manager, supervisor or admin role. */
-export function requireInsightsRole(request: FastifyRequest): StaffPrincipal {
-  const staff = staffOf(request);
-  if (!staff.roles.some((r) => (INSIGHT_ROLES as readonly string[]).includes(r))) {
-    throw new ForbiddenProblem('Indicators are for managers, supervisors and admins');
+/**
+ * Insights uses the shared staff sessions (@samtal/staff-auth: the desk's `samtal_session` cookie
+ * or a bearer token, CSRF on cookie-authenticated writes). Reading indicators needs
+ * `insights.read` (manager, supervisor, admin); imports need `insights.import` (manager, admin).
+ * Every query is scoped to the principal's tenant.
+ */
+export function requireInsights(
+  request: FastifyRequest,
+  permission: Permission = 'insights.read',
+): StaffPrincipal {
+  const staff = request.staff;
+  if (!staff) throw new UnauthorizedProblem('Sign in as staff to see indicators');
+  if (!can(staff.roles, permission)) {
+    throw new ForbiddenProblem(
+      permission === 'insights.read'
+        ? 'Indicators are for managers, supervisors and admins'
+        : 'Imports are for managers and admins',
+    );
   }
   return staff;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { availabilityReport } from '../availability.ts';
 import { resolvePeriod } from '../context.ts';
 import { resolveFilters } from '../lookups.ts';
-import { requireInsightsRole } from '../plugins/auth.ts';
+import { requireInsights } from '../plugins/auth.ts';
 import { errorResponses, format, maybeSuppressed, periodQuery, share } from '../schemas.ts';
 import { sendTable } from '../send.ts';
 import type { InsightsRoutes } from './types.ts';
@@ -49,7 +49,7 @@ const distribution = z.object({
   p90: z.number().nullable().describe('90th percentile'),
 });
 
-const metrics = z.object({
+export const metrics = z.object({
   cases: z.number().int().describe('Cases created in the period (the cohort), excluding merged duplicates'),
   contacts: z
     .object({
@@ -170,7 +170,7 @@ export const availabilityRoutes: InsightsRoutes = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const staff = requireInsightsRole(request);
+      const staff = requireInsights(request);
       const tenant = await deps.tenant(staff.tenantId);
       const q = request.query;
       const now = deps.now();

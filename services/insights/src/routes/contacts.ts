@@ -3,7 +3,7 @@ import { contactChannel } from '@samtal/domain';
 import { type FieldProblem, invalidField, UnprocessableProblem, ValidationProblem } from '@samtal/http';
 import { z } from 'zod';
 import { parseCsv } from '../csv.ts';
-import { requireInsightsRole } from '../plugins/auth.ts';
+import { requireInsights } from '../plugins/auth.ts';
 import { errorResponses, problem } from '../schemas.ts';
 import type { InsightsRoutes } from './types.ts';
 
@@ -147,7 +147,7 @@ export const contactRoutes: InsightsRoutes = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const staff = requireInsightsRole(request);
+      const staff = requireInsights(request, 'insights.import');
       const record = request.body;
       const problems = contactOrderProblems(record);
       if (problems.length) throw new ValidationProblem(problems);
@@ -189,7 +189,7 @@ export const contactRoutes: InsightsRoutes = async (app, deps) => {
       },
     },
     async (request) => {
-      const staff = requireInsightsRole(request);
+      const staff = requireInsights(request, 'insights.import');
       const { header, records } = parseCsvOr400(request.body);
       const unknown = header.filter((h) => !(h in CSV_COLUMNS));
       if (unknown.length) throw invalidField('(header)', `unknown columns: ${unknown.join(', ')}`);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { resolvePeriod } from '../context.ts';
 import { caseEquity, dialogueEquity } from '../equity.ts';
 import { resolveFilters } from '../lookups.ts';
-import { requireInsightsRole } from '../plugins/auth.ts';
+import { requireInsights } from '../plugins/auth.ts';
 import { errorResponses, format, interval, maybeSuppressed, periodQuery } from '../schemas.ts';
 import { sendTable } from '../send.ts';
 import type { InsightsRoutes } from './types.ts';
@@ -52,7 +52,7 @@ const reachRow = z.object({
   ),
 });
 
-const caseDimension = z.object({
+export const caseDimension = z.object({
   dimension: z.string(),
   names: localised,
   total: maybeSuppressed(z.number().int()),
@@ -136,7 +136,7 @@ export const equityRoutes: InsightsRoutes = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const staff = requireInsightsRole(request);
+      const staff = requireInsights(request);
       const tenant = await deps.tenant(staff.tenantId);
       const q = request.query;
       const now = deps.now();
@@ -186,7 +186,7 @@ export const equityRoutes: InsightsRoutes = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const staff = requireInsightsRole(request);
+      const staff = requireInsights(request);
       const tenant = await deps.tenant(staff.tenantId);
       const q = request.query;
       const period = resolvePeriod(tenant, deps.now(), q.from, q.to);
