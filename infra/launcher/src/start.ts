@@ -17,6 +17,7 @@ import {
 import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { intakeService } from '@samtal/intake/service';
+import { webService } from '@samtal/web/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
 
@@ -53,6 +54,16 @@ await setup.close();
 const services: [string, Runnable][] = [
   ['intake', intakeService(config, log.child({ service: 'intake' }))],
   ['desk', deskService(config, log.child({ service: 'desk' }))],
+  // Last: the browser's front door, proxying to the APIs above on the ports they use here.
+  [
+    'web',
+    webService(config, log.child({ service: 'web' }), {
+      intake: config.WEB_INTAKE_URL ?? `http://127.0.0.1:${config.INTAKE_PORT}`,
+      desk: config.WEB_DESK_URL ?? `http://127.0.0.1:${config.DESK_PORT}`,
+      dialogue: config.WEB_DIALOGUE_URL ?? `http://127.0.0.1:${config.DIALOGUE_PORT}`,
+      insights: config.WEB_INSIGHTS_URL ?? `http://127.0.0.1:${config.INSIGHTS_PORT}`,
+    }),
+  ],
 ];
 
 const started: string[] = [];
