@@ -75,6 +75,33 @@ export async function buildApp(deps: WebDeps): Promise<App> {
     referrerPolicy: { policy: 'same-origin' },
   });
 
+  // The APIs behind the proxy see a same-host upgrade without an Origin; so the browser's Origin is
+  // checked here, against this server's own host (cross-site WebSocket hijacking).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
+    const origin = request.headers.origin;
+    if (!origin) return;
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== request.headers.host) {
+      return reply
+        .code(403)
+        .type('application/problem+json')
+        .send({
+          type: 'about:blank',
+          title: 'Forbidden',
+          status: 403,
+          detail: 'This origin may not open a live connection',
+          instance: request.url,
+          requestId: String(request.id),
+        });
+    }
+  });
+
   const languages = readdirSync(join(import.meta.dirname, '../client/i18n'))
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.slice(0, -5))
