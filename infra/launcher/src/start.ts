@@ -16,6 +16,7 @@ import {
 } from '@samtal/db';
 import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
+import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
 import { webService } from '@samtal/web/service';
 import { eq } from 'drizzle-orm';
@@ -54,6 +55,7 @@ await setup.close();
 const services: [string, Runnable][] = [
   ['intake', intakeService(config, log.child({ service: 'intake' }))],
   ['desk', deskService(config, log.child({ service: 'desk' }))],
+  ['insights', insightsService(config, log.child({ service: 'insights' }))],
   // Last: the browser's front door, proxying to the APIs above on the ports they use here.
   [
     'web',
