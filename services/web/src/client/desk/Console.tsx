@@ -4,6 +4,7 @@ import { formatDateTime, lang, t } from '../i18n.ts';
 import { navigate, queryOf, route } from '../router.ts';
 import { useSignal } from '../state.ts';
 import { ErrorSummary, Field, LiveRegion, Loading, Unavailable, useLoad } from '../ui/common.tsx';
+import { type ChatSignal, ChatWindow } from './ChatWindow.tsx';
 import { connectLive, type LiveState, type LiveTopic } from './live.ts';
 import { SignedInAs, StaffOnly } from './SignIn.tsx';
 import { SlaBadge } from './Sla.tsx';
@@ -136,15 +137,29 @@ function CaseActions(props: {
   async function searchKb(event: Event) {
     event.preventDefault();
     try {
-      const result = await call<{ items: { id: string; title: string; body: string }[] }>(
+      const result = await call<{ results: { articleId: string; title: string; snippet: string }[] }>(
         'desk',
-        `/v1/knowledge/search?q=${encodeURIComponent(kbQuery)}&lang=${lang.get()}`,
+        `/v1/knowledge/search?q=${encodeURIComponent(kbQuery)}&language=${encodeURIComponent(c.language)}`,
       );
-      setKbResults(result.items);
+      setKbResults(
+        result.results.map((r) => ({
+          id: r.articleId,
+          title: r.title,
+          body: r.snippet.replace(/<\/?b>/g, ''),
+        })),
+      );
     } catch (error) {
       setKbResults(null);
       setFailure(error);
     }
+  }
+
+  async function insertArticle(id: string, fallback: string) {
+    const article = await call<{ body: string }>('desk', `/v1/knowledge/by-id/${id}`).catch(() => ({
+      body: fallback,
+    }));
+    setReply((r) => (r ? `${r}\n\n${article.body}` : article.body));
+    setKbArticle(id);
   }
 
   return (
@@ -220,14 +235,7 @@ function CaseActions(props: {
                 {kbResults.map((a) => (
                   <li key={a.id}>
                     <strong>{a.title}</strong>{' '}
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => {
-                        setReply((r) => (r ? `${r}\n\n${a.body}` : a.body));
-                        setKbArticle(a.id);
-                      }}
-                    >
+                    <button type="button" class="link" onClick={() => void insertArticle(a.id, a.body)}>
                       {t('desk.insert')}
                     </button>
                   </li>
@@ -447,6 +455,7 @@ function Workspace(props: { who: Me }) {
   const [version, setVersion] = useState(0);
   const known = useRef<Set<string> | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const [chatSignal, setChatSignal] = useState<ChatSignal | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -501,6 +510,7 @@ function Workspace(props: { who: Me }) {
         }, 150);
       },
       onReset: () => void load(),
+      onMessage: (message) => setChatSignal(message as ChatSignal),
     });
     return () => {
       clearTimeout(pending);
@@ -541,6 +551,7 @@ function Workspace(props: { who: Me }) {
             {view === 'agent' ? t('desk.agentQueue') : t('desk.departmentQueue')} ({items.length})
           </h2>
           <QueueList items={items} selected={selected} fresh={fresh} who={who} />
+          {agent ? <ChatWindow signal={chatSignal} /> : null}
         </section>
         <div>
           {selected ? (

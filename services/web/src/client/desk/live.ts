@@ -38,6 +38,8 @@ export function connectLive(options: {
   onState: (state: LiveState) => void;
   onPresence?: (message: { userId: string; displayName: string; status: string }) => void;
   onReset?: () => void;
+  /** Anything else the hub pushes (chat.offered, chat.message …). */
+  onMessage?: (message: { type: string; [key: string]: unknown }) => void;
 }): () => void {
   let socket: WebSocket | null = null;
   let lastEventId: number | undefined;
@@ -84,6 +86,7 @@ export function connectLive(options: {
         options.onEvent(event);
       }
       if (data.type === 'presence') options.onPresence?.(data as never);
+      if (data.type.startsWith('chat.')) options.onMessage?.(data);
       if (data.type === 'reset') {
         lastEventId = typeof data.cursor === 'number' ? data.cursor : undefined;
         options.onReset?.();
