@@ -345,7 +345,13 @@ function CaseActions(props: {
   );
 }
 
-function CasePanel(props: { id: string; who: Me; departments: Department[]; version: number }) {
+function CasePanel(props: {
+  id: string;
+  who: Me;
+  departments: Department[];
+  version: number;
+  onChanged: () => void;
+}) {
   const detail = useLoad(
     (signal) => call<CaseDetail>('desk', `/v1/cases/${props.id}`, { signal }),
     [props.id, props.version],
@@ -408,6 +414,8 @@ function CasePanel(props: { id: string; who: Me; departments: Department[]; vers
         onChanged={(n) => {
           setNote(n);
           detail.reload();
+          // Claims and releases change the queue too; don't wait for the live feed to say so.
+          props.onChanged();
         }}
       />
       <LiveRegion message={note} />
@@ -561,7 +569,13 @@ function Workspace(props: { who: Me }) {
                   {t('desk.closeCase')}
                 </button>
               </p>
-              <CasePanel id={selected} who={who} departments={departments.data ?? []} version={version} />
+              <CasePanel
+                id={selected}
+                who={who}
+                departments={departments.data ?? []}
+                version={version}
+                onChanged={() => void load()}
+              />
             </>
           ) : (
             <p class="hint">{t('desk.pick')}</p>

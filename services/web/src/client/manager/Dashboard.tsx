@@ -112,14 +112,12 @@ interface Filters {
   category: string;
 }
 
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+/** Empty dates: insights' default, the last 30 days up to today in the municipality's time zone. */
 function defaultFilters(): Filters {
-  const to = new Date();
-  const from = new Date(to.getTime() - 29 * 86_400_000);
-  return { from: isoDay(from), to: isoDay(to), interval: 'day', channel: '', department: '', category: '' };
+  return { from: '', to: '', interval: 'day', channel: '', department: '', category: '' };
 }
 
-function queryString(f: Filters, extra: Record<string, string> = {}): string {
+function queryString(f: Filters & { source?: string }, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...f, ...extra })) if (v) params.set(k, v);
   return params.toString();
@@ -213,7 +211,7 @@ function Tiles(props: { a: Availability }) {
   );
 }
 
-function AvailabilityView(props: { filters: Filters; tick: number }) {
+function AvailabilityView(props: { filters: Filters & { source?: string }; tick: number }) {
   const data = useLoad(
     (signal) =>
       call<Availability>('insights', `${INSIGHTS.availability}?${queryString(props.filters)}`, { signal }),
@@ -375,10 +373,8 @@ function EquityView(props: { filters: Filters; tick: number }) {
 
 /** The wallboard: today's numbers, pushed over the insights WebSocket, else refreshed every 15 s. */
 function WallboardView() {
-  const [filters] = useState<Filters>(() => {
-    const today = isoDay(new Date());
-    return { ...defaultFilters(), from: today, to: today };
-  });
+  // Exact queries: the wallboard must move with every case, not wait for the next rollup.
+  const [filters] = useState<Filters & { source: string }>(() => ({ ...defaultFilters(), source: 'exact' }));
   const [tick, setTick] = useState(0);
   const [mode, setMode] = useState<'live' | 'polling'>('polling');
   useEffect(() => {
