@@ -358,9 +358,9 @@ function CasePanel(props: {
   );
   const [note, setNote] = useState('');
   const names = new Map(props.departments.map((d) => [d.id, d.name]));
-  if (detail.loading && !detail.data) return <Loading />;
   if (detail.error) return <Unavailable error={detail.error} what={t('desk.case')} />;
-  const c = detail.data!;
+  if (!detail.data) return <Loading />;
+  const c = detail.data;
   const timeline = [
     ...c.events.map((e) => ({ at: e.createdAt, key: `e${e.id}`, event: e })),
     ...c.messages.map((m) => ({ at: m.createdAt, key: `m${m.id}`, message: m })),
