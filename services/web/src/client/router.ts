@@ -29,6 +29,8 @@ export function interceptLinks(): void {
     if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    // In-page links (the skip link, error summaries) keep the browser's own focus behaviour.
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     event.preventDefault();
     navigate(url.pathname + url.search);
   });

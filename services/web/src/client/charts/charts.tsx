@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { formatNumber, t } from '../i18n.ts';
+import { TableWrap } from '../ui/common.tsx';
 
 /**
  * Small accessible charts as inline SVG: each is a <figure> with a caption, an SVG with role="img"
@@ -25,7 +26,7 @@ function Figure(props: {
       <p class="hint">{props.summary}</p>
       <details>
         <summary>{t('charts.showNumbers')}</summary>
-        <div class="table-wrap">{props.table}</div>
+        <TableWrap label={props.title}>{props.table}</TableWrap>
       </details>
     </figure>
   );

@@ -4,7 +4,7 @@ import { SignedInAs, StaffOnly } from '../desk/SignIn.tsx';
 import { lang, t } from '../i18n.ts';
 import { pathOf, route } from '../router.ts';
 import { useSignal } from '../state.ts';
-import { ErrorSummary, Field, LiveRegion, Loading, Unavailable, useLoad } from '../ui/common.tsx';
+import { ErrorSummary, Field, LiveRegion, Loading, TableWrap, Unavailable, useLoad } from '../ui/common.tsx';
 
 /** The desk's admin API (services/desk routes/admin/*.ts), one section per resource. */
 const SECTIONS = [
@@ -35,7 +35,7 @@ function ResourceTable(props: { rows: Row[] }) {
   if (!props.rows.length) return <p>{t('admin.empty')}</p>;
   const columns = Object.keys(props.rows[0]!).filter((k) => k !== 'id' && k !== 'tenantId');
   return (
-    <div class="table-wrap">
+    <TableWrap label={t('admin.table')}>
       <table>
         <thead>
           <tr>
@@ -56,7 +56,7 @@ function ResourceTable(props: { rows: Row[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

@@ -5,7 +5,7 @@ import { SignedInAs, StaffOnly } from '../desk/SignIn.tsx';
 import { formatDateTime, formatNumber, lang, t } from '../i18n.ts';
 import { pathOf, route } from '../router.ts';
 import { useSignal } from '../state.ts';
-import { Field, Loading, Unavailable, useLoad } from '../ui/common.tsx';
+import { Field, Loading, TableWrap, Unavailable, useLoad } from '../ui/common.tsx';
 
 /**
  * Insights API paths (services/insights, routes/*.ts). Insights registers its routes without a
@@ -440,7 +440,7 @@ function DialogueReports() {
     (k) => typeof rows[0]![k] !== 'object' || isSuppressed(rows[0]![k]),
   );
   return (
-    <div class="table-wrap">
+    <TableWrap label={t('dash.dialogues')}>
       <table>
         <caption class="visually-hidden">{t('dash.dialogues')}</caption>
         <thead>
@@ -462,7 +462,7 @@ function DialogueReports() {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

@@ -133,3 +133,13 @@ export function Unavailable(props: { error: unknown; what: string }) {
     </div>
   );
 }
+
+/** A horizontally scrollable table, reachable by keyboard so it can be scrolled without a mouse. */
+export function TableWrap(props: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll by keyboard
+    <section class="table-wrap" aria-label={props.label} tabIndex={0}>
+      {props.children}
+    </section>
+  );
+}
