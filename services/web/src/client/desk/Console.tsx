@@ -13,6 +13,12 @@ import { type CaseDetail, type CaseSummary, type Department, itemsOf } from './t
 
 const PRESENCE = ['available', 'busy', 'away', 'offline'] as const;
 
+function eventText(type: string): string {
+  const key = `event.${type}`;
+  const text = t(key);
+  return text === key ? type : text;
+}
+
 function statusText(status: string): string {
   const key = `status.${status}`;
   const text = t(key);
@@ -437,7 +443,7 @@ function CasePanel(props: {
             <li key={item.key}>
               <p class="meta">{formatDateTime(item.at)}</p>
               <p>
-                {item.event.type}
+                {eventText(item.event.type)}
                 {item.event.visibility === 'internal' ? ` (${t('desk.internal')})` : ''}
               </p>
             </li>

@@ -23,7 +23,7 @@ function statusText(status: string): string {
 function TimelineEntry(props: { item: TimelineItem }) {
   const item = props.item;
   if (item.kind === 'message') {
-    const fromUs = item.direction === 'outbound';
+    const fromUs = item.direction === 'to_resident';
     return (
       <li>
         <p class="meta">
