@@ -76,7 +76,9 @@ describe('resident, agent and manager in Chromium', () => {
   it('a resident submits an inquiry in Swedish and gets a tracking code', async () => {
     await resident.goto(stack.baseUrl);
     expect(await resident.locator('html').getAttribute('lang')).toBe('sv');
-    await expect.poll(() => resident.locator('input[name="category"]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => resident.locator('input[name="category"]').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await expectAccessible(resident, '03-resident-form');
     await resident.locator('input[name="category"]').first().check();
     // Answer whatever the category asks, as a resident would.
@@ -116,14 +118,18 @@ describe('resident, agent and manager in Chromium', () => {
     await expectAccessible(agent, '05-agent-queue-arrived');
     await item.getByRole('link').click();
     await agent.getByRole('button', { name: 'Ta ärendet' }).click();
-    await expect.poll(() => item.getByTestId('claim').textContent()).toBe('Du har det här ärendet');
+    await expect
+      .poll(() => item.getByTestId('claim').textContent(), { timeout: 10_000 })
+      .toBe('Du har det här ärendet');
     await agent
       .getByLabel('Svar', { exact: true })
       .fill('Tack! Vi har skickat en elektriker som byter lampan i dag.');
     await agent.getByRole('button', { name: 'Skicka svar' }).click();
     await agent.getByTestId('desk-timeline').getByText('Vi har skickat en elektriker').waitFor();
     await agent.getByRole('button', { name: 'Avsluta', exact: true }).click();
-    await expect.poll(() => agent.locator('#case-title .badge').textContent()).toBe('Löst');
+    await expect
+      .poll(() => agent.locator('#case-title .badge').textContent(), { timeout: 10_000 })
+      .toBe('Löst');
     await expectAccessible(agent, '06-agent-case');
   });
 
@@ -131,7 +137,9 @@ describe('resident, agent and manager in Chromium', () => {
     await resident.getByRole('link', { name: 'Följ ditt ärende' }).first().click();
     await resident.getByRole('button', { name: 'Visa mitt ärende' }).click();
     await resident.getByTestId('timeline').getByText('Vi har skickat en elektriker').waitFor();
-    await expect.poll(() => resident.getByTestId('case-status').textContent()).toBe('Löst');
+    await expect
+      .poll(() => resident.getByTestId('case-status').textContent(), { timeout: 10_000 })
+      .toBe('Löst');
     await expectAccessible(resident, '07-resident-case');
     await resident.getByLabel('5 – Mycket nöjd').check();
     await resident.getByRole('button', { name: 'Skicka betyg' }).click();
