@@ -73,6 +73,20 @@ describe('web server', () => {
     expect(desk.json()).toEqual({ url: '/v1/queue', tenant: null });
   });
 
+  it('refuses a WebSocket upgrade from another origin before it reaches an API', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/desk/v1/live',
+      headers: {
+        upgrade: 'websocket',
+        connection: 'Upgrade',
+        origin: 'https://evil.example',
+        host: 'samtal.local',
+      },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+
   it('tells the front end its tenant and languages', async () => {
     const res = await app.inject({ method: 'GET', url: '/config.json' });
     expect(res.json()).toEqual({ tenant: 'vasteras', languages: ['en', 'sv', 'zh-CN'] });
