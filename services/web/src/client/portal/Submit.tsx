@@ -19,6 +19,13 @@ const CONSENT_TEXT_VERSION = 'web-2026-1';
 
 type AttributeValue = string | string[];
 
+/** Intake sends a group code, not a name; named here where a language file has it. */
+function groupName(code: string): string {
+  const key = `group.${code}`;
+  const text = t(key);
+  return text === key ? code : text;
+}
+
 /** Groups services under their group heading, in the API's order. */
 function grouped(services: ServiceSummary[]): [string, ServiceSummary[]][] {
   const groups = new Map<string, ServiceSummary[]>();
@@ -372,7 +379,7 @@ export function SubmitPage() {
           {services.error ? <Unavailable error={services.error} what={t('submit.category')} /> : null}
           {grouped(services.data ?? []).map(([group, list]) => (
             <div key={group}>
-              {group ? <h3>{group}</h3> : null}
+              {group ? <h3>{groupName(group)}</h3> : null}
               {list.map((s) => (
                 <div class="choice" key={s.code}>
                   <input
