@@ -18,6 +18,7 @@ import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
+import { routerService } from '@samtal/router/service';
 import { webService } from '@samtal/web/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
@@ -56,6 +57,7 @@ const services: [string, Runnable][] = [
   ['intake', intakeService(config, log.child({ service: 'intake' }))],
   ['desk', deskService(config, log.child({ service: 'desk' }))],
   ['insights', insightsService(config, log.child({ service: 'insights' }))],
+  ['router', routerService(config, log.child({ service: 'router' }))],
   // Last: the browser's front door, proxying to the APIs above on the ports they use here.
   [
     'web',

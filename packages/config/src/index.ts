@@ -59,6 +59,24 @@ export const routerEnv = z.object({
   ...http,
   ROUTER_PORT: port.default(3001),
   ROUTER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** Per-queue concurrency; each defaults to ROUTER_CONCURRENCY. */
+  ROUTING_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  CLOCKS_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  SLA_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  NOTIFICATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  /**
+   * How long a worker's lock on an active job lasts, and how often workers look for jobs whose
+   * lock lapsed (their process died): such a stalled job is run again. BullMQ's defaults (30 s).
+   */
+  ROUTER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  ROUTER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often the router checks for work Redis lost (it re-publishes from PostgreSQL). */
+  ROUTER_RECONCILE_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .default(5 * 60_000),
+  OUTBOX_SWEEP_MS: z.coerce.number().int().positive().default(2000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().default('noreply@samtal.local'),
 });
