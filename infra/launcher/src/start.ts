@@ -21,6 +21,7 @@ import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
 import { routerService } from '@samtal/router/service';
+import { webService } from '@samtal/web/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
 
@@ -61,6 +62,16 @@ const services: [string, Runnable][] = [
   ['insights', insightsService(config, log.child({ service: 'insights' }))],
   ['router', routerService(config, log.child({ service: 'router' }))],
   ['dialogue', dialogueService(config, log.child({ service: 'dialogue' }))],
+  // Last: the browser's front door, proxying to the APIs above on the ports they use here.
+  [
+    'web',
+    webService(config, log.child({ service: 'web' }), {
+      intake: config.WEB_INTAKE_URL ?? `http://127.0.0.1:${config.INTAKE_PORT}`,
+      desk: config.WEB_DESK_URL ?? `http://127.0.0.1:${config.DESK_PORT}`,
+      dialogue: config.WEB_DIALOGUE_URL ?? `http://127.0.0.1:${config.DIALOGUE_PORT}`,
+      insights: config.WEB_INSIGHTS_URL ?? `http://127.0.0.1:${config.INSIGHTS_PORT}`,
+    }),
+  ],
 ];
 
 const started: string[] = [];

@@ -142,10 +142,27 @@ export const insightsEnv = z.object({
 });
 export type InsightsConfig = z.infer<typeof insightsEnv>;
 
+const upstream = z.url({ protocol: /^https?$/ });
+
 export const webEnv = z.object({
   ...http,
   LOG_LEVEL: logLevel.default('info'),
   WEB_PORT: port.default(8080),
+  /** The municipality the resident portal serves (slug), sent to the resident APIs. */
+  WEB_TENANT: z
+    .string()
+    .regex(/^[a-z0-9-]{1,60}$/, 'must be a municipality slug')
+    .default('vasteras'),
+  /**
+   * Where the web server proxies /api/<service>/ (same origin for cookies and CSP). Unset: the
+   * service's default port on 127.0.0.1 (the launcher passes the ports it actually uses).
+   */
+  WEB_INTAKE_URL: upstream.optional(),
+  WEB_DESK_URL: upstream.optional(),
+  WEB_DIALOGUE_URL: upstream.optional(),
+  WEB_INSIGHTS_URL: upstream.optional(),
+  /** Build the front end on start when its sources are newer than the build (off for prebuilt images). */
+  WEB_BUILD_ON_START: boolean.default(true),
 });
 export type WebConfig = z.infer<typeof webEnv>;
 
