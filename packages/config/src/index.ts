@@ -124,6 +124,13 @@ export const testEnv = z.object({
 });
 export type TestConfig = z.infer<typeof testEnv>;
 
+/** `pnpm seed:synthetic`: where to load the synthetic municipality. */
+export const syntheticEnv = z.object({
+  DATABASE_URL: connections.DATABASE_URL,
+  LOG_LEVEL: logLevel.default('info'),
+});
+export type SyntheticConfig = z.infer<typeof syntheticEnv>;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
