@@ -16,6 +16,7 @@ import {
 } from '@samtal/db';
 import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
+import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
@@ -53,6 +54,7 @@ await setup.close();
 const services: [string, Runnable][] = [
   ['intake', intakeService(config, log.child({ service: 'intake' }))],
   ['desk', deskService(config, log.child({ service: 'desk' }))],
+  ['insights', insightsService(config, log.child({ service: 'insights' }))],
 ];
 
 const started: string[] = [];

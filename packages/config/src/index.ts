@@ -91,6 +91,16 @@ export const insightsEnv = z.object({
   ...connections,
   ...http,
   INSIGHTS_PORT: port.default(3004),
+  /** How often the live wallboard pushes a fresh snapshot to each connected screen (milliseconds). */
+  WALLBOARD_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
+  /** How often the repeatable job brings the indicator rollups up to date (milliseconds). */
+  ROLLUP_REFRESH_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(5 * 60 * 1000),
+  /** Run the rollup worker in this process (turn off on read-only replicas of the API). */
+  ROLLUP_WORKER: boolean.default(true),
 });
 export type InsightsConfig = z.infer<typeof insightsEnv>;
 

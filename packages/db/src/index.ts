@@ -7,4 +7,11 @@ export {
   seedDemoMunicipality,
 } from './demo.ts';
 export { ensureDatabase, migrateDatabase, migrationsFolder } from './migrate.ts';
+export {
+  type PersonalColumn,
+  type PersonalDataMap,
+  personalData,
+  REDACTED,
+  residentColumns,
+} from './personal-data.ts';
 export * as schema from './schema.ts';

@@ -838,3 +838,62 @@ export const auditLog = pgTable(
     index('audit_log_tenant_entity_idx').on(t.tenantId, t.entity, t.entityId),
   ],
 );
+
+// ─── Insights: indicator rollups ────────────────────────────────────────────────────────────────
+
+/**
+ * Daily rollup of the case and contact indicators per tenant × local day × category × department ×
+ * channel, kept by services/insights (`refreshRollups`) for the standard cuts. Cases count on the
+ * local day they were created (the cohort), contacts on the day they were offered. Durations are
+ * kept as arrays so medians and percentiles from the rollup are exact, not estimated.
+ * Rows of a (tenant, day) are replaced as a whole on each refresh.
+ */
+export const insightRollupsDaily = pgTable(
+  'insight_rollups_daily',
+  {
+    tenantId: tenantId(),
+    day: date().notNull(),
+    categoryId: uuid(),
+    departmentId: uuid(),
+    channel: text().notNull(),
+    cases: integer().notNull().default(0),
+    /** Business minutes from creation to first response, one entry per responded case. */
+    firstResponseMinutes: integer().array().notNull().default(sql`'{}'::integer[]`),
+    /** Business minutes from creation to resolution, one entry per resolved case. */
+    resolutionMinutes: integer().array().notNull().default(sql`'{}'::integer[]`),
+    firstResponseSlaDue: integer().notNull().default(0),
+    firstResponseSlaMet: integer().notNull().default(0),
+    resolutionSlaDue: integer().notNull().default(0),
+    resolutionSlaMet: integer().notNull().default(0),
+    firstContactResolutions: integer().notNull().default(0),
+    directAnswers: integer().notNull().default(0),
+    kkikDue: integer().notNull().default(0),
+    kkikMet: integer().notNull().default(0),
+    concluded: integer().notNull().default(0),
+    concludedWithoutRehandling: integer().notNull().default(0),
+    ratings: integer().notNull().default(0),
+    ratingSum: integer().notNull().default(0),
+    satisfiedRatings: integer().notNull().default(0),
+    routed: integer().notNull().default(0),
+    returned: integer().notNull().default(0),
+    resolved: integer().notNull().default(0),
+    reopened: integer().notNull().default(0),
+    contactsOffered: integer().notNull().default(0),
+    contactsAnswered: integer().notNull().default(0),
+    contactsAbandoned: integer().notNull().default(0),
+    /** Seconds from offer to answer, one entry per answered contact (service level at any Y). */
+    contactWaitSeconds: doublePrecision().array().notNull().default(sql`'{}'::double precision[]`),
+    contactsHandled: integer().notNull().default(0),
+    contactHandleSeconds: doublePrecision().notNull().default(0),
+    refreshedAt: at().notNull().defaultNow(),
+  },
+  (t) => [index('insight_rollups_daily_tenant_day_idx').on(t.tenantId, t.day)],
+);
+
+/** How far each tenant's rollups have been brought up to date (the incremental refresh cursor). */
+export const insightRollupState = pgTable('insight_rollup_state', {
+  tenantId: uuid()
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  refreshedThrough: at().notNull(),
+});

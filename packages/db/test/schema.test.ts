@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { useTestContext } from '@samtal/testing';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseEmpty, migrationsFolder, seedDemoMunicipality } from '../src/index.ts';
+import {
+  isDatabaseEmpty,
+  migrationsFolder,
+  personalData,
+  residentColumns,
+  seedDemoMunicipality,
+} from '../src/index.ts';
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -82,5 +88,32 @@ describe('schema and migrations', () => {
       open311Key: 'jinan-key-000000000000',
     });
     expect(other.tenantId).not.toBe(demo.tenantId);
+  });
+});
+
+describe('the personal data map', () => {
+  const ctx = useTestContext();
+
+  it('classifies every column of every table in the migrated database', async () => {
+    const columns = await ctx.database.sql<{ table_name: string; column_name: string }[]>`
+      select table_name, column_name from information_schema.columns
+      where table_schema = 'public' and table_name <> '__drizzle_migrations'`;
+    const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const mapped = new Set(
+      Object.entries(personalData).flatMap(([table, cols]) =>
+        Object.keys(cols).map((c) => `${snake(table)}.${snake(c)}`),
+      ),
+    );
+    const missing = columns.map((c) => `${c.table_name}.${c.column_name}`).filter((c) => !mapped.has(c));
+    expect(missing, 'add these columns to packages/db/src/personal-data.ts').toEqual([]);
+  });
+
+  it('says for every resident column how it is anonymised and why it is kept', () => {
+    const columns = residentColumns();
+    expect(columns.length).toBeGreaterThan(10);
+    for (const [, , c] of columns) {
+      expect(c.why.length).toBeGreaterThan(5);
+      expect(['null', 'redact', 'empty', 'delete_row']).toContain(c.anonymise);
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
-import { type FieldProblem, ProblemError } from './problems.ts';
+import { type FieldProblem, ProblemError, ValidationProblem } from './problems.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -42,20 +42,22 @@ export function zodFieldProblems(error: ZodError, context?: string): FieldProble
   return error.issues.map((issue) => ({ field: fieldOf(issue.path, context), message: issue.message }));
 }
 
+function problemFrom(error: ProblemError, base: { instance: string; requestId: string }): ProblemBody {
+  const { type, ...extra } = error.extra;
+  return {
+    type: type ?? 'about:blank',
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    ...extra,
+    ...base,
+  };
+}
+
 /** Turns any error into a problem body; 5xx never reveal internal messages. */
 export function toProblem(error: unknown, request: FastifyRequest): ProblemBody {
   const base = { instance: request.url, requestId: String(request.id) };
-  if (error instanceof ProblemError) {
-    const { type, ...extra } = error.extra;
-    return {
-      type: type ?? 'about:blank',
-      title: error.title,
-      status: error.status,
-      detail: error.message,
-      ...extra,
-      ...base,
-    };
-  }
+  if (error instanceof ProblemError) return problemFrom(error, base);
   if (error instanceof InvalidTransitionError) {
     return {
       type: 'https://samtal.dev/problems/invalid-transition',
@@ -76,17 +78,7 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemBody 
       ...base,
     };
   }
-  if (error instanceof ZodError) {
-    const errors = zodFieldProblems(error);
-    return {
-      type: 'https://samtal.dev/problems/validation',
-      title: 'Invalid request',
-      status: 400,
-      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      errors,
-      ...base,
-    };
-  }
+  if (error instanceof ZodError) return problemFrom(new ValidationProblem(zodFieldProblems(error)), base);
   const fastifyError = error as FastifyError & { code?: string };
   if (hasZodFastifySchemaValidationErrors(fastifyError)) {
     const context = fastifyError.validationContext;
@@ -94,14 +86,7 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemBody 
       field: fieldOf(v.instancePath, context),
       message: v.message ?? 'is invalid',
     }));
-    return {
-      type: 'https://samtal.dev/problems/validation',
-      title: 'Invalid request',
-      status: 400,
-      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      errors,
-      ...base,
-    };
+    return problemFrom(new ValidationProblem(errors), base);
   }
   if (fastifyError.code && unavailableCodes.has(fastifyError.code)) {
     return {

@@ -1,0 +1,5 @@
+export * from './availability.ts';
+export * from './descriptive.ts';
+export * from './equity.ts';
+export * from './proportions.ts';
+export * from './suppression.ts';

@@ -1,0 +1,139 @@
+import type { DbHandle } from '@samtal/db';
+import { median, occupancy, percentile } from '@samtal/indicators';
+import { localDate } from './business-time.ts';
+import { bucketOf, type Interval, type Period, type TenantContext } from './context.ts';
+import {
+  addCase,
+  addContact,
+  emptySums,
+  type FactContext,
+  metricsFromSums,
+  type Sums,
+  type Thresholds,
+} from './facts.ts';
+import {
+  type CaseFilters,
+  fetchBacklog,
+  fetchCases,
+  fetchContacts,
+  fetchPresenceSeconds,
+} from './queries.ts';
+import { type BucketedSums, rollupSums } from './rollups.ts';
+
+/** Sums per trend bucket straight from cases and contacts: any filter, always current. */
+export async function exactSums(
+  db: DbHandle,
+  tenant: TenantContext,
+  period: Period,
+  filters: CaseFilters,
+  interval: Interval,
+  facts: Omit<FactContext, 'calendar'>,
+): Promise<BucketedSums> {
+  const ctx: FactContext = { ...facts, calendar: tenant.calendar };
+  const total = emptySums();
+  const buckets = new Map<string, Sums>();
+  const bucket = (at: Date) => {
+    const key = bucketOf(localDate(at, tenant.timeZone), interval);
+    let sums = buckets.get(key);
+    if (!sums) {
+      sums = emptySums();
+      buckets.set(key, sums);
+    }
+    return sums;
+  };
+  for (const row of await fetchCases(db, tenant.id, period.start, period.end, filters)) {
+    addCase(total, row, ctx);
+    addCase(bucket(row.createdAt), row, ctx);
+  }
+  for (const row of await fetchContacts(db, tenant.id, period.start, period.end, filters)) {
+    addContact(total, row);
+    addContact(bucket(row.offeredAt), row);
+  }
+  return { total, buckets };
+}
+
+export type Source = 'auto' | 'rollup' | 'exact';
+
+export interface AvailabilityQuery {
+  period: Period;
+  interval: Interval;
+  filters: CaseFilters;
+  thresholds: Thresholds;
+  source: Source;
+}
+
+/** The rollups answer standard cuts; exact-only filters force the exact path. */
+export function chooseSource(query: Pick<AvailabilityQuery, 'filters' | 'source'>): 'rollup' | 'exact' {
+  const exactOnly = query.filters.districtId !== undefined || query.filters.priority !== undefined;
+  return query.source === 'exact' || exactOnly ? 'exact' : 'rollup';
+}
+
+export async function availabilityReport(
+  db: DbHandle,
+  tenant: TenantContext,
+  query: AvailabilityQuery,
+  facts: Omit<FactContext, 'calendar'>,
+) {
+  let source = chooseSource(query);
+  let result: BucketedSums & { refreshedAt: Date | null } = {
+    total: emptySums(),
+    buckets: new Map(),
+    refreshedAt: null,
+  };
+  if (source === 'rollup') {
+    result = await rollupSums(db, tenant.id, query.period, query.filters, query.interval);
+    // `auto` on a tenant whose rollups were never built answers exactly rather than with zeros.
+    if (result.refreshedAt === null && query.source === 'auto') source = 'exact';
+  }
+  if (source === 'exact') {
+    result = {
+      ...(await exactSums(db, tenant, query.period, query.filters, query.interval, facts)),
+      refreshedAt: null,
+    };
+  }
+  const k = tenant.smallCellK;
+  const presence = await fetchPresenceSeconds(
+    db,
+    tenant.id,
+    query.period.start,
+    query.period.end,
+    facts.now,
+    query.filters.departmentId,
+  );
+  const backlogRows = await fetchBacklog(db, tenant.id, query.filters);
+  const ages = backlogRows.map((r) => (facts.now.getTime() - r.createdAt.getTime()) / 3_600_000);
+  const round = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
+  const round4 = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
+  return {
+    tenant: { slug: tenant.slug, name: tenant.name, timeZone: tenant.timeZone },
+    period: { from: query.period.from, to: query.period.to, interval: query.interval },
+    source,
+    rollupRefreshedAt: source === 'rollup' ? (result.refreshedAt?.toISOString() ?? null) : null,
+    thresholds: query.thresholds,
+    totals: metricsFromSums(result.total, query.thresholds, k),
+    trend: [...result.buckets.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([bucket, sums]) => ({ bucket, ...metricsFromSums(sums, query.thresholds, k) })),
+    occupancy: {
+      handlingSeconds: Math.round(presence.handlingSeconds),
+      idleSeconds: Math.round(presence.idleSeconds),
+      value: round4(occupancy(presence.handlingSeconds, presence.idleSeconds)),
+    },
+    backlog: {
+      open: backlogRows.length,
+      ageHours: {
+        median: round(median(ages)),
+        p90: round(percentile(ages, 90)),
+        max: round(ages.length ? Math.max(...ages) : null),
+      },
+      byAge: {
+        under1Day: ages.filter((a) => a < 24).length,
+        from1To7Days: ages.filter((a) => a >= 24 && a < 168).length,
+        from7To30Days: ages.filter((a) => a >= 168 && a < 720).length,
+        over30Days: ages.filter((a) => a >= 720).length,
+      },
+    },
+  };
+}
+
+export type AvailabilityReport = Awaited<ReturnType<typeof availabilityReport>>;

@@ -1,0 +1,3 @@
+import type { InsightsRoutes } from './types.ts';
+
+export const baselineRoutes: InsightsRoutes = async () => {};
