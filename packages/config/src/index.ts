@@ -162,6 +162,10 @@ export const benchEnv = z.object({
   BENCH_ROUTING_CASES: z.coerce.number().int().min(1).default(5000),
   /** First port the benchmarks' servers listen on (each takes the next few). */
   BENCH_PORT: port.default(3900),
+  /** Write a V8 CPU profile of each service started into this directory (node --cpu-prof). */
+  BENCH_CPU_PROF_DIR: z.string().min(1).optional(),
+  /** Run services from another checkout (a branch's worktree before it is merged): `path` or `intake=path,desk=path`. */
+  BENCH_SERVICES_ROOT: z.string().min(1).optional(),
   /** Keep the scratch databases (for EXPLAIN ANALYZE afterwards). */
   BENCH_KEEP_DB: boolean.default(false),
 });

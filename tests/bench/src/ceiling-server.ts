@@ -30,11 +30,18 @@ const body = z.object({
   serviceCode: z.string().trim().min(1).max(100),
   description: z.string().trim().min(1).max(4000),
   location: z
-    .object({ lat: z.number().min(-90).max(90), long: z.number().min(-180).max(180), address: z.string().max(500) })
+    .object({
+      lat: z.number().min(-90).max(90),
+      long: z.number().min(-180).max(180),
+      address: z.string().max(500),
+    })
     .partial()
     .optional(),
   attributes: z.record(z.string().max(100), z.union([z.string().max(4000), z.number()])).optional(),
-  contact: z.object({ name: z.string().max(200), email: z.email().max(320) }).partial().optional(),
+  contact: z
+    .object({ name: z.string().max(200), email: z.email().max(320) })
+    .partial()
+    .optional(),
   language: z.string().max(20).optional(),
   channel: z.enum(['web', 'chat', 'app', 'phone', 'walk_in', 'email']).default('web'),
 });

@@ -47,7 +47,8 @@ export async function intakeBenchmark(config: BenchConfig): Promise<void> {
       headers: { 'content-type': 'application/json', ...headers },
       body: INQUIRY_JSON,
     });
-    if (check.status !== 201) throw new Error(`intake refused the benchmark inquiry: ${check.status} ${await check.text()}`);
+    if (check.status !== 201)
+      throw new Error(`intake refused the benchmark inquiry: ${check.status} ${await check.text()}`);
 
     const seconds = config.BENCH_DURATION_S;
     const ceilingRuns: LoadResult[] = [];
@@ -58,33 +59,71 @@ export async function intakeBenchmark(config: BenchConfig): Promise<void> {
     for (let round = 1; round <= config.BENCH_ROUNDS; round++) {
       await scratch.db.sql`truncate bench_ceiling`;
       await scratch.db.sql`checkpoint`;
-      await postLoad(`http://127.0.0.1:${ceilingPort}/v1/inquiries`, config.BENCH_WARMUP_S, config.BENCH_CONNECTIONS);
+      await postLoad(
+        `http://127.0.0.1:${ceilingPort}/v1/inquiries`,
+        config.BENCH_WARMUP_S,
+        config.BENCH_CONNECTIONS,
+      );
       let window = cpuWindow({ server: ceiling.pid, bench: process.pid });
-      const c = await postLoad(`http://127.0.0.1:${ceilingPort}/v1/inquiries`, seconds, config.BENCH_CONNECTIONS);
+      const c = await postLoad(
+        `http://127.0.0.1:${ceilingPort}/v1/inquiries`,
+        seconds,
+        config.BENCH_CONNECTIONS,
+      );
       const cw = window();
-      note(`round ${round} ceiling: ${Math.round(c.rps)} req/s p50=${c.p50} p99=${c.p99} bad=${c.non2xx + c.errors} | ${formatCpu(cw)}`);
+      note(
+        `round ${round} ceiling: ${Math.round(c.rps)} req/s p50=${c.p50} p99=${c.p99} bad=${c.non2xx + c.errors} | ${formatCpu(cw)}`,
+      );
 
       await scratch.db.sql`checkpoint`;
-      await postLoad(`http://127.0.0.1:${intakePort}/v1/inquiries`, config.BENCH_WARMUP_S, config.BENCH_CONNECTIONS, headers);
+      await postLoad(
+        `http://127.0.0.1:${intakePort}/v1/inquiries`,
+        config.BENCH_WARMUP_S,
+        config.BENCH_CONNECTIONS,
+        headers,
+      );
       window = cpuWindow({ server: intake.pid, bench: process.pid });
-      const r = await postLoad(`http://127.0.0.1:${intakePort}/v1/inquiries`, seconds, config.BENCH_CONNECTIONS, headers);
+      const r = await postLoad(
+        `http://127.0.0.1:${intakePort}/v1/inquiries`,
+        seconds,
+        config.BENCH_CONNECTIONS,
+        headers,
+      );
       const iw = window();
-      note(`round ${round} intake: ${Math.round(r.rps)} req/s p50=${r.p50} p99=${r.p99} bad=${r.non2xx + r.errors} | ${formatCpu(iw)}`);
+      note(
+        `round ${round} intake: ${Math.round(r.rps)} req/s p50=${r.p50} p99=${r.p99} bad=${r.non2xx + r.errors} | ${formatCpu(iw)}`,
+      );
       ceilingRuns.push(c);
       intakeRuns.push(r);
       ratios.push(r.rps / c.rps);
       steal.push(cw.stealPct, iw.stealPct);
-      if (r.non2xx + r.errors) note(`WARNING intake: ${r.non2xx} non-2xx, ${r.errors} errors/timeouts in round ${round}`);
+      if (r.non2xx + r.errors)
+        note(`WARNING intake: ${r.non2xx} non-2xx, ${r.errors} errors/timeouts in round ${round}`);
     }
     const peak = rss.stop();
     const med = (runs: LoadResult[], k: keyof LoadResult) => median(runs.map((x) => x[k]));
-    emit('intake_ceiling_rps', med(ceilingRuns, 'rps'), 'req/s', 'bare Fastify + zod + postgres.js single insert');
+    emit(
+      'intake_ceiling_rps',
+      med(ceilingRuns, 'rps'),
+      'req/s',
+      'bare Fastify + zod + postgres.js single insert',
+    );
     emit('intake_ceiling_p50_ms', med(ceilingRuns, 'p50'), 'ms');
     emit('intake_ceiling_p99_ms', med(ceilingRuns, 'p99'), 'ms');
-    emit('intake_post_rps', med(intakeRuns, 'rps'), 'req/s', `runs ${intakeRuns.map((x) => Math.round(x.rps)).join(', ')}`);
+    emit(
+      'intake_post_rps',
+      med(intakeRuns, 'rps'),
+      'req/s',
+      `runs ${intakeRuns.map((x) => Math.round(x.rps)).join(', ')}`,
+    );
     emit('intake_post_p50_ms', med(intakeRuns, 'p50'), 'ms');
     emit('intake_post_p99_ms', med(intakeRuns, 'p99'), 'ms');
-    emit('intake_post_ratio', median(ratios), 'x', `per round ${ratios.map((x) => x.toFixed(3)).join(', ')}; target ≥ 0.70`);
+    emit(
+      'intake_post_ratio',
+      median(ratios),
+      'x',
+      `per round ${ratios.map((x) => x.toFixed(3)).join(', ')}; target ≥ 0.70`,
+    );
     emit('intake_rss_peak_mb', peak, 'MB', 'intake process, during benchmark 1; target < 200');
     emit('intake_steal_pct', median(steal), '%', `per run ${steal.map((x) => x.toFixed(1)).join(', ')}`);
     const [count] = await scratch.db.sql<{ n: number }[]>`select count(*)::int as n from cases`;
@@ -96,4 +135,3 @@ export async function intakeBenchmark(config: BenchConfig): Promise<void> {
     await scratch.drop();
   }
 }
-

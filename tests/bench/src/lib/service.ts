@@ -8,8 +8,27 @@ import { sleep } from './stats.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
+let servicesRoot = repoRoot;
+const rootOf = new Map<string, string>();
+let profileDir: string | undefined;
+/** Every service started from now on writes a CPU profile into `dir` when it exits. */
+export function profileServicesInto(dir: string | undefined): void {
+  profileDir = dir;
+}
+/** Services start from this checkout unless told otherwise (BENCH_SERVICES_ROOT). */
+export function useServicesRoot(root: string | undefined): void {
+  // "path" for every service, or "intake=path,desk=path" per service.
+  for (const part of (root ?? '').split(',').filter(Boolean)) {
+    const [name, path] = part.includes('=') ? part.split('=') : [undefined, part];
+    if (name) rootOf.set(name, path!);
+    else servicesRoot = path!;
+  }
+}
+
+const rootFor = (name: string) => rootOf.get(name) ?? servicesRoot;
+
 export function serviceExists(name: string): boolean {
-  return existsSync(join(repoRoot, 'services', name, 'src', 'main.ts'));
+  return existsSync(join(rootFor(name), 'services', name, 'src', 'main.ts'));
 }
 
 export interface Running {
@@ -39,9 +58,10 @@ export async function startScript(
   readyUrl: string,
   nodeArgs: string[] = [],
   args: string[] = [],
+  cwd = repoRoot,
 ): Promise<Running> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
-    cwd: repoRoot,
+    cwd,
     env: childEnv({ LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -60,6 +80,20 @@ export async function startScript(
 }
 
 /** Starts services/<name> through its own entry (src/main.ts). */
-export function startService(name: string, env: Record<string, string>, port: number, nodeArgs: string[] = []) {
-  return startScript(join('services', name, 'src', 'main.ts'), env, `http://127.0.0.1:${port}/health`, nodeArgs);
+export function startService(
+  name: string,
+  env: Record<string, string>,
+  port: number,
+  nodeArgs: string[] = [],
+) {
+  const script = join('services', name, 'src', 'main.ts');
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : [];
+  return startScript(
+    script,
+    env,
+    `http://127.0.0.1:${port}/health`,
+    [...prof, ...nodeArgs],
+    [],
+    rootFor(name),
+  );
 }

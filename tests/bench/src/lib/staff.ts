@@ -19,7 +19,8 @@ export async function createSessions(
     csrfToken: randomBytes(16).toString('hex'),
     expiresAt: new Date(Date.now() + 12 * 3600_000),
   }));
-  for (let i = 0; i < rows.length; i += 500) await db.db.insert(schema.staffSessions).values(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 500)
+    await db.db.insert(schema.staffSessions).values(rows.slice(i, i + 500));
   return tokens;
 }
 
@@ -37,7 +38,10 @@ export async function addAgents(db: DbHandle, tenantId: string, count: number, l
   const ids: { id: string }[] = [];
   for (let i = 0; i < rows.length; i += 500) {
     ids.push(
-      ...(await db.db.insert(schema.staffUsers).values(rows.slice(i, i + 500)).returning({ id: schema.staffUsers.id })),
+      ...(await db.db
+        .insert(schema.staffUsers)
+        .values(rows.slice(i, i + 500))
+        .returning({ id: schema.staffUsers.id })),
     );
   }
   return ids;
