@@ -10,6 +10,7 @@ import { e2eBenchmark } from './benchmarks/e2e.ts';
 import { fanoutBenchmark } from './benchmarks/fanout.ts';
 import { indicatorBenchmark } from './benchmarks/indicators.ts';
 import { intakeBenchmark } from './benchmarks/intake.ts';
+import { routingBenchmark } from './benchmarks/routing.ts';
 import { cpuWindow, formatCpu } from './lib/proc.ts';
 import { profileServicesInto, serviceExists, useServicesRoot } from './lib/service.ts';
 import { emit, note } from './lib/stats.ts';
@@ -20,6 +21,7 @@ profileServicesInto(config.BENCH_CPU_PROF_DIR);
 const all: Record<string, { needs: string[]; run: () => Promise<void> }> = {
   intake: { needs: ['intake'], run: () => intakeBenchmark(config) },
   e2e: { needs: ['intake', 'desk'], run: () => e2eBenchmark(config) },
+  routing: { needs: ['router'], run: () => routingBenchmark(config) },
   fanout: { needs: ['desk'], run: () => fanoutBenchmark(config) },
   indicators: {
     needs: ['insights'],
