@@ -158,6 +158,8 @@ export const benchEnv = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/)
     .default('1000000'),
+  /** Seconds the indicator benchmark lets the rollup worker build rollups first (0: exact queries only). */
+  BENCH_ROLLUP_BUDGET_S: z.coerce.number().int().min(0).default(0),
   BENCH_FANOUT_CLIENTS: z.coerce.number().int().min(1).max(20_000).default(1000),
   BENCH_ROUTING_CASES: z.coerce.number().int().min(1).default(5000),
   /** First port the benchmarks' servers listen on (each takes the next few). */
