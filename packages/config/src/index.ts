@@ -160,6 +160,9 @@ export const benchEnv = z.object({
     .default('1000000'),
   /** Seconds the indicator benchmark lets the rollup worker build rollups first (0: exact queries only). */
   BENCH_ROLLUP_BUDGET_S: z.coerce.number().int().min(0).default(0),
+  /** Which indicator queries to time (labels, comma-separated; default all) and how often at least. */
+  BENCH_INDICATOR_QUERIES: z.string().optional(),
+  BENCH_INDICATOR_MIN_SAMPLES: z.coerce.number().int().min(1).max(100).default(3),
   BENCH_FANOUT_CLIENTS: z.coerce.number().int().min(1).max(20_000).default(1000),
   BENCH_ROUTING_CASES: z.coerce.number().int().min(1).default(5000),
   /** First port the benchmarks' servers listen on (each takes the next few). */

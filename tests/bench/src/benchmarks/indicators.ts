@@ -109,7 +109,8 @@ export async function indicatorBenchmark(config: BenchConfig, cases: number): Pr
       ['arbitrary_equity_365d_channel', `/equity?${year}&channel=web`],
     ];
     const headers = { cookie: `samtal_session=${token}` };
-    for (const [label, path] of queries) {
+    const only = config.BENCH_INDICATOR_QUERIES?.split(',');
+    for (const [label, path] of queries.filter(([l]) => !only || only.includes(l))) {
       const get = async () => {
         const t = performance.now();
         const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
@@ -117,11 +118,16 @@ export async function indicatorBenchmark(config: BenchConfig, cases: number): Pr
         if (!res.ok) throw new Error(`${path}: ${res.status} ${body.slice(0, 300)}`);
         return performance.now() - t;
       };
-      await get();
+      const first = await get();
+      note(`${label}: first request ${first.toFixed(0)} ms`);
       const window = cpuWindow({ insights: insights.pid });
       const times: number[] = [];
       const until = performance.now() + config.BENCH_DURATION_S * 1000;
-      while (times.length < 3 || (performance.now() < until && times.length < 50)) times.push(await get());
+      while (
+        times.length < config.BENCH_INDICATOR_MIN_SAMPLES ||
+        (performance.now() < until && times.length < 50)
+      )
+        times.push(await get());
       const s = summarise(times);
       const w = window();
       emit(`indicators_${cases}_${label}_p50_ms`, s.p50, 'ms', `n=${s.n} source=${source}`);

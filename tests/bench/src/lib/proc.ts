@@ -53,8 +53,10 @@ export function cpuWindow(pids: Record<string, number>) {
     const all = m1.all - m0.all || 1;
     const cores: Record<string, number> = {};
     for (const [k, pid] of Object.entries(pids)) cores[k] = (processTicks(pid) - p0[k]!) / 100 / secs;
-    cores.postgres = (groupTicks('postgres') - pg0) / 100 / secs;
-    cores.redis = (groupTicks('redis-server') - rd0) / 100 / secs;
+    // Summed over the processes alive at each end: backends that exit in between make this
+    // under-count (it can even go negative on a busy shared machine); a rough figure.
+    cores.postgres = Math.max(0, (groupTicks('postgres') - pg0) / 100 / secs);
+    cores.redis = Math.max(0, (groupTicks('redis-server') - rd0) / 100 / secs);
     const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
     return {
       stealPct: (100 * (m1.steal - m0.steal)) / all,
