@@ -1,7 +1,7 @@
 import { useTestContext } from '@samtal/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { type SeededTenant, seedTenant } from './fixtures.ts';
+import { type SeededTenant, seedTenant, TEST_CSRF_TOKEN } from './fixtures.ts';
 
 describe('phone contacts: API and CSV import', () => {
   const ctx = useTestContext();
@@ -31,7 +31,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts',
       payload: call,
-      headers: { cookie: t.cookies.manager },
+      headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN },
     });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toEqual({ externalId: 'pbx-1', created: true });
@@ -39,7 +39,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts',
       payload: call,
-      headers: { cookie: t.cookies.manager },
+      headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN },
     });
     expect(again.statusCode).toBe(200);
     expect(again.json().created).toBe(false);
@@ -75,7 +75,7 @@ describe('phone contacts: API and CSV import', () => {
         method: 'POST',
         url: '/contacts',
         payload,
-        headers: { cookie: t.cookies.manager },
+        headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN },
       });
       expect(res.statusCode, field).toBe(400);
       expect(
@@ -104,7 +104,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts/import',
       payload: `\uFEFF${csv}`,
-      headers: { cookie: t.cookies.manager, 'content-type': 'text/csv' },
+      headers: { cookie: t.cookies.manager, 'x-csrf-token': TEST_CSRF_TOKEN, 'content-type': 'text/csv' },
     });
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
@@ -126,7 +126,11 @@ describe('phone contacts: API and CSV import', () => {
         method: 'POST',
         url: '/contacts/import?mode=skip_invalid',
         payload: csv,
-        headers: { cookie: t.cookies.manager, 'content-type': 'text/csv; charset=utf-8' },
+        headers: {
+          cookie: t.cookies.manager,
+          'x-csrf-token': TEST_CSRF_TOKEN,
+          'content-type': 'text/csv; charset=utf-8',
+        },
       });
     const res = await send();
     expect(res.statusCode).toBe(200);
@@ -141,7 +145,11 @@ describe('phone contacts: API and CSV import', () => {
 
   it('rejects a file with unknown or missing columns, and agents may not import', async () => {
     const server = await app();
-    const headers = { cookie: t.cookies.manager, 'content-type': 'text/csv' };
+    const headers = {
+      cookie: t.cookies.manager,
+      'x-csrf-token': TEST_CSRF_TOKEN,
+      'content-type': 'text/csv',
+    };
     const unknown = await server.inject({
       method: 'POST',
       url: '/contacts/import',
@@ -161,7 +169,7 @@ describe('phone contacts: API and CSV import', () => {
       method: 'POST',
       url: '/contacts/import',
       payload: csv,
-      headers: { ...headers, cookie: t.cookies.agent },
+      headers: { ...headers, cookie: t.cookies.agent, 'x-csrf-token': TEST_CSRF_TOKEN },
     });
     expect(agent.statusCode).toBe(403);
     await server.close();

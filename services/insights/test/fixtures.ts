@@ -14,6 +14,9 @@ export interface SeededTenant {
   cookies: { manager: string; agent: string; supervisor: string };
 }
 
+/** Every test session shares this CSRF token; cookie requests that change something send it. */
+export const TEST_CSRF_TOKEN = 'test-csrf-token';
+
 export async function seedTenant(
   handle: DbHandle,
   options: { slug: string; k?: number; partnerComparison?: boolean; timeZone?: string },
@@ -96,7 +99,7 @@ export async function seedTenant(
       tenantId,
       userId,
       tokenHash: sha256(token),
-      csrfToken: randomToken(),
+      csrfToken: TEST_CSRF_TOKEN,
       expiresAt: new Date(Date.now() + 3600_000),
     });
     return `samtal_session=${token}`;
