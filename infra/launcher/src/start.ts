@@ -18,6 +18,7 @@ import { deskService } from '@samtal/desk/service';
 import { createLogger, type Runnable, runUntilSignal } from '@samtal/http';
 import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
+import { routerService } from '@samtal/router/service';
 import { eq } from 'drizzle-orm';
 import { preflight } from './preflight.ts';
 
@@ -55,6 +56,7 @@ const services: [string, Runnable][] = [
   ['intake', intakeService(config, log.child({ service: 'intake' }))],
   ['desk', deskService(config, log.child({ service: 'desk' }))],
   ['insights', insightsService(config, log.child({ service: 'insights' }))],
+  ['router', routerService(config, log.child({ service: 'router' }))],
 ];
 
 const started: string[] = [];

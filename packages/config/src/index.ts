@@ -59,6 +59,24 @@ export const routerEnv = z.object({
   ...http,
   ROUTER_PORT: port.default(3001),
   ROUTER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** Per-queue concurrency; each defaults to ROUTER_CONCURRENCY. */
+  ROUTING_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  CLOCKS_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  SLA_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  NOTIFICATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  /**
+   * How long a worker's lock on an active job lasts, and how often workers look for jobs whose
+   * lock lapsed (their process died): such a stalled job is run again. BullMQ's defaults (30 s).
+   */
+  ROUTER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  ROUTER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often the router checks for work Redis lost (it re-publishes from PostgreSQL). */
+  ROUTER_RECONCILE_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .default(5 * 60_000),
+  OUTBOX_SWEEP_MS: z.coerce.number().int().positive().default(2000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().default('noreply@samtal.local'),
 });
@@ -76,6 +94,18 @@ export const deskEnv = z.object({
     .max(24 * 30)
     .default(12),
   COOKIE_SECURE: boolean.default(false),
+  /** Live WebSocket: ping every this many ms; a socket that missed the previous pong is dropped. */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(30_000),
+  /** A staff socket whose unsent bytes would pass this is dropped (it resumes from its last id). */
+  LIVE_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Safety net behind pub/sub: each desk instance also reads new case events this often. */
+  LIVE_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  /** Grace before a staff member whose last socket closed is marked offline (page reloads). */
+  PRESENCE_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
 export type DeskConfig = z.infer<typeof deskEnv>;
 

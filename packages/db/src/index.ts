@@ -15,3 +15,4 @@ export {
   residentColumns,
 } from './personal-data.ts';
 export * as schema from './schema.ts';
+export { knowledgeDocument, textSearchConfig, textSearchConfigs } from './schema.ts';

@@ -7,7 +7,7 @@
  * - enumerations are `text` checked by zod in `@samtal/domain`, so adding a value needs no migration;
  * - times are `timestamptz`; durations are whole business minutes unless the name says otherwise.
  */
-import { sql } from 'drizzle-orm';
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -768,6 +768,52 @@ export const surveyAnswers = pgTable(
 
 // ─── Knowledge base ─────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Language tag → PostgreSQL text-search configuration (stemming, stop words). Languages without
+ * one (zh-CN, so, …) fall back to `simple`, which only lower-cases. Every name here exists in a
+ * stock PostgreSQL 13+ (`select cfgname from pg_ts_config`).
+ */
+export const textSearchConfigs: Record<string, string> = {
+  sv: 'swedish',
+  en: 'english',
+  da: 'danish',
+  nb: 'norwegian',
+  nn: 'norwegian',
+  no: 'norwegian',
+  fi: 'finnish',
+  de: 'german',
+  nl: 'dutch',
+  fr: 'french',
+  es: 'spanish',
+  pt: 'portuguese',
+  it: 'italian',
+  ru: 'russian',
+  ar: 'arabic',
+  tr: 'turkish',
+  el: 'greek',
+  hu: 'hungarian',
+  ro: 'romanian',
+  lt: 'lithuanian',
+  id: 'indonesian',
+  hi: 'hindi',
+  ta: 'tamil',
+  ne: 'nepali',
+};
+
+/** `regconfig` for a language tag (a column or a parameter), as an immutable SQL expression. */
+export function textSearchConfig(language: AnyColumn | SQL): SQL {
+  const cases = Object.entries(textSearchConfigs).map(
+    ([tag, config]) => sql`when ${sql.raw(`'${tag}'`)} then ${sql.raw(`'${config}'::regconfig`)}`,
+  );
+  return sql`(case split_part(${language}, '-', 1) ${sql.join(cases, sql` `)} else 'simple'::regconfig end)`;
+}
+
+/** The searchable document of an article: title weighted above body, in the article's language. */
+export function knowledgeDocument(t: { language: AnyColumn; title: AnyColumn; body: AnyColumn }): SQL {
+  const config = textSearchConfig(t.language);
+  return sql`(setweight(to_tsvector(${config}, ${t.title}), 'A') || setweight(to_tsvector(${config}, ${t.body}), 'B'))`;
+}
+
 /** Each edit is a new row (version + 1); the newest version of an article key is the live one. */
 export const knowledgeArticles = pgTable(
   'knowledge_articles',
@@ -789,6 +835,9 @@ export const knowledgeArticles = pgTable(
       t.language,
       t.version,
     ),
+    // Full-text search within a tenant (btree_gin lets a GIN index start with tenant_id, like every
+    // other index); queries must use `knowledgeDocument` verbatim for the planner to use it.
+    index('knowledge_articles_search_idx').using('gin', t.tenantId, knowledgeDocument(t)),
   ],
 );
 

@@ -88,7 +88,12 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemBody 
     }));
     return problemFrom(new ValidationProblem(errors), base);
   }
-  if (fastifyError.code && unavailableCodes.has(fastifyError.code)) {
+  // drizzle 0.45 wraps driver errors in a DrizzleQueryError whose `cause` carries the code.
+  const causeCode = (fastifyError as { cause?: { code?: unknown } }).cause?.code;
+  if (
+    (fastifyError.code && unavailableCodes.has(fastifyError.code)) ||
+    (typeof causeCode === 'string' && unavailableCodes.has(causeCode))
+  ) {
     return {
       type: 'https://samtal.dev/problems/unavailable',
       title: 'Service unavailable',

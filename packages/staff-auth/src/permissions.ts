@@ -11,11 +11,19 @@ export const permissions = {
   'cases.department': ['department_officer', 'supervisor'],
   /** Read any case of the tenant (not sensitive ones unless assigned or named). */
   'cases.read': ['agent', 'department_officer', 'supervisor', 'manager'],
+  /** Read every department's cases (without it a reader sees only their departments' cases). */
+  'cases.read_all': ['agent', 'supervisor', 'manager'],
   /** Read sensitive cases without being their handler. */
   'cases.sensitive': ['supervisor'],
+  /** See every case of the tenant; without it an officer sees only their departments' cases. */
+  'cases.read_all': ['agent', 'supervisor', 'manager'],
+  /** Act for any department (supervisors stand in for officers), not only one's own. */
+  'cases.any_department': ['supervisor'],
   'knowledge.read': ['agent', 'department_officer', 'supervisor'],
   'knowledge.write': ['supervisor', 'admin'],
   'chat.answer': ['agent', 'supervisor'],
+  /** See colleagues' presence (available / busy / away / offline) live. */
+  'presence.read': ['supervisor', 'manager'],
   'insights.read': ['manager', 'supervisor', 'admin'],
   'insights.import': ['manager', 'admin'],
   'dialogues.write': ['dialogue_facilitator', 'admin'],

@@ -1,0 +1,18 @@
+import type { OutboxRelay } from '@samtal/cases';
+import type { DbHandle } from '@samtal/db';
+import type { Redis } from 'ioredis';
+import type { CatalogCache } from './catalog.ts';
+import type { Storage } from './storage.ts';
+import type { TenantDirectory } from './tenants.ts';
+
+/** What the intake routes share: connections, caches and the outbox relay. */
+export interface IntakeContext {
+  db: DbHandle;
+  tenants: TenantDirectory;
+  catalog: CatalogCache;
+  storage: Storage;
+  relay: OutboxRelay;
+  /** Announces committed case events to the desks; fails fast while Redis is down. */
+  announcer: Redis;
+  prefix: string;
+}

@@ -1,0 +1,86 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { App } from '@samtal/http';
+import { sha256 } from '@samtal/security';
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Redis } from 'ioredis';
+import { TENANT_HEADER, type TenantDirectory } from '../tenants.ts';
+
+export interface SafetyOptions {
+  tenants: TenantDirectory;
+  /** Counters live in Redis, so every intake instance shares them. */
+  redis: Redis;
+  prefix: string;
+  perMinute: number;
+}
+
+/**
+ * Security headers, CORS per tenant and rate limits per client address. Returns the per-API-key
+ * limit for Open311 posts, which runs after the body (with its api_key) is parsed.
+ */
+export async function registerSafety(app: App, options: SafetyOptions): Promise<preHandlerAsyncHookHandler> {
+  await app.register(helmet, {
+    // The API answers JSON and XML; the one HTML page (/docs) loads its scripts from here.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+
+  // A preflight does not carry the tenant header, so it is allowed for any tenant's origins; the
+  // request itself only for the origins of the tenant it names.
+  await app.register(cors, {
+    delegator: (request: FastifyRequest, callback) => {
+      const origin = request.headers.origin;
+      if (!origin) return callback(null, { origin: false });
+      options.tenants.all().then(
+        (tenants) => {
+          const slug = request.headers[TENANT_HEADER];
+          const named = typeof slug === 'string' ? tenants.get(slug) : undefined;
+          const pool = named ? [named] : [...tenants.values()];
+          const allowed = pool.some((t) => t.corsOrigins.includes(origin));
+          callback(null, {
+            origin: allowed ? origin : false,
+            methods: ['GET', 'POST', 'OPTIONS'],
+            allowedHeaders: [
+              'content-type',
+              'authorization',
+              'idempotency-key',
+              TENANT_HEADER,
+              'x-request-id',
+            ],
+            exposedHeaders: ['x-request-id', 'location', 'idempotent-replayed', 'retry-after'],
+            maxAge: 600,
+          });
+        },
+        () => callback(null, { origin: false }),
+      );
+    },
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    max: options.perMinute,
+    timeWindow: 60_000,
+    redis: options.redis,
+    nameSpace: `${options.prefix}:rate-limit:`,
+    // Redis down: let residents through rather than turn them away; PostgreSQL still guards the data.
+    skipOnError: true,
+    allowList: (request) => request.url === '/health',
+  });
+
+  return app.rateLimit({
+    max: options.perMinute * 10,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const key = (request.body as { api_key?: unknown } | undefined)?.api_key;
+      return typeof key === 'string' && key ? `api-key:${sha256(key)}` : `api-key-missing:${request.ip}`;
+    },
+  }) as preHandlerAsyncHookHandler;
+}
