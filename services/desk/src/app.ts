@@ -8,16 +8,16 @@ import { staffAuth } from '@samtal/staff-auth';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { chatRoutes } from './chat/plugin.ts';
-import { liveUpdates } from './live/plugin.ts';
-import { knowledgeRoutes } from './routes/knowledge.ts';
-import { presenceRoutes } from './routes/presence.ts';
 import { deskDocs } from './docs.ts';
+import { liveUpdates } from './live/plugin.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { departmentRoutes } from './routes/department.ts';
+import { knowledgeRoutes } from './routes/knowledge.ts';
+import { presenceRoutes } from './routes/presence.ts';
 
 /** Everything the desk needs, handed in so tests can pass real parts of their own. */
 export interface DeskDeps {
