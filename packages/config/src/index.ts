@@ -189,6 +189,53 @@ export const testEnv = z.object({
 });
 export type TestConfig = z.infer<typeof testEnv>;
 
+/** `pnpm seed:synthetic`: where to load the synthetic municipality. */
+export const syntheticEnv = z.object({
+  DATABASE_URL: connections.DATABASE_URL,
+  LOG_LEVEL: logLevel.default('info'),
+});
+export type SyntheticConfig = z.infer<typeof syntheticEnv>;
+
+/** `pnpm bench`: the machine's services and how long each measurement runs. */
+export const benchEnv = z.object({
+  /** Admin connection: benchmarks create (and drop) samtal_bench_* databases through it. */
+  BENCH_ADMIN_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgres://postgres@127.0.0.1:5432/postgres'),
+  REDIS_URL: connections.REDIS_URL,
+  BENCH_DURATION_S: z.coerce.number().positive().max(600).default(10),
+  BENCH_WARMUP_S: z.coerce.number().min(0).max(120).default(3),
+  BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Interleaved rounds of intake and its ceiling (the ratio is the median of per-round ratios). */
+  BENCH_ROUNDS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Case counts the indicator benchmark loads, comma-separated (10000000 takes a while). */
+  BENCH_INDICATOR_CASES: z
+    .string()
+    .regex(/^\d+(,\d+)*$/)
+    .default('1000000'),
+  /** Seconds the indicator benchmark lets the rollup worker build rollups first (0: exact queries only). */
+  BENCH_ROLLUP_BUDGET_S: z.coerce.number().int().min(0).default(0),
+  /** Which indicator queries to time (labels, comma-separated; default all) and how often at least. */
+  BENCH_INDICATOR_QUERIES: z.string().optional(),
+  BENCH_INDICATOR_MIN_SAMPLES: z.coerce.number().int().min(1).max(100).default(3),
+  BENCH_FANOUT_CLIENTS: z.coerce.number().int().min(1).max(20_000).default(1000),
+  BENCH_ROUTING_CASES: z.coerce.number().int().min(1).default(5000),
+  /** First port the benchmarks' servers listen on (each takes the next few). */
+  BENCH_PORT: port.default(3900),
+  /** Write a V8 CPU profile of each service started into this directory (node --cpu-prof). */
+  BENCH_CPU_PROF_DIR: z.string().min(1).optional(),
+  /** Run services from another checkout (a branch's worktree before it is merged): `path` or `intake=path,desk=path`. */
+  BENCH_SERVICES_ROOT: z.string().min(1).optional(),
+  /** Keep the scratch databases (for EXPLAIN ANALYZE afterwards). */
+  BENCH_KEEP_DB: boolean.default(false),
+});
+export type BenchConfig = z.infer<typeof benchEnv>;
+
+/** The environment of a child process: this one's, with `overrides` (for benchmark harnesses). */
+export function childEnv(overrides: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, ...overrides };
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
