@@ -192,32 +192,36 @@ describe('router fault tolerance', () => {
     expect(routedAtKill).toBeLessThan(120);
 
     const second = startRouter(env);
-    await waitFor(async () => (await routedCount(ids)) === 120, 120_000, 100).catch((error) => {
-      throw new Error(`${error.message}\n${second.output()}`);
-    });
-    await new Promise((r) => setTimeout(r, 1500)); // anything still retrying would show now
-    await expectRoutedOnce(ids);
-    // The department queues hold one lead job per case: no job was added twice.
-    const queues = { connection: ctx.redis, prefix: ctx.queuePrefix };
-    let leadJobsInRedis = 0;
-    for (const id of Object.values(demo.departments)) {
-      const queue = openQueue(queues, departmentQueueName(id));
-      const jobs = await queue.getJobs(['waiting']);
-      leadJobsInRedis += jobs.filter((j) => j.data.role === 'lead' && ids.includes(j.data.caseId)).length;
-      await queue.close();
-    }
-    expect(leadJobsInRedis).toBe(120);
-    const routing = openQueue(queues, queueNames.routing);
-    expect(await routing.getJobCounts('failed', 'active', 'waiting')).toEqual({
-      failed: 0,
-      active: 0,
-      waiting: 0,
-    });
-    await routing.close();
+    try {
+      await waitFor(async () => (await routedCount(ids)) === 120, 120_000, 100).catch((error) => {
+        throw new Error(`${error.message}\n${second.output()}`);
+      });
+      await new Promise((r) => setTimeout(r, 1500)); // anything still retrying would show now
+      await expectRoutedOnce(ids);
+      // The department queues hold one lead job per case: no job was added twice.
+      const queues = { connection: ctx.redis, prefix: ctx.queuePrefix };
+      let leadJobsInRedis = 0;
+      for (const id of Object.values(demo.departments)) {
+        const queue = openQueue(queues, departmentQueueName(id));
+        const jobs = await queue.getJobs(['waiting']);
+        leadJobsInRedis += jobs.filter((j) => j.data.role === 'lead' && ids.includes(j.data.caseId)).length;
+        await queue.close();
+      }
+      expect(leadJobsInRedis).toBe(120);
+      const routing = openQueue(queues, queueNames.routing);
+      expect(await routing.getJobCounts('failed', 'active', 'waiting')).toEqual({
+        failed: 0,
+        active: 0,
+        waiting: 0,
+      });
+      await routing.close();
 
-    // A graceful stop (SIGTERM) exits cleanly.
-    second.child.kill('SIGTERM');
-    expect(await second.exited, second.output()).toBe(0);
+      // A graceful stop (SIGTERM) exits cleanly.
+      second.child.kill('SIGTERM');
+      expect(await second.exited, second.output()).toBe(0);
+    } finally {
+      second.child.kill('SIGKILL'); // no-op when it already stopped
+    }
   }, 300_000);
 
   it('routes every case exactly once when Redis is restarted empty mid-batch', async () => {
