@@ -67,37 +67,50 @@ export interface ReconcilerOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Runs the routing check periodically, and both checks at start and whenever Redis comes back. */
+/**
+ * Runs the routing check periodically. Timers are re-armed only when Redis has lost its data: a
+ * marker key the router sets is then missing (checked at start and whenever the connection comes
+ * back), so a routine restart does not recompute every open case.
+ */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
   private readonly clocks: Queue;
+  private readonly marker: string;
   private readonly onReady = () => {
-    void this.run(true);
+    void this.run();
   };
 
   constructor(private readonly options: ReconcilerOptions) {
     this.clocks = openQueue(options.queues, queueNames.clocks);
     this.clocks.on('error', () => {});
+    this.marker = `${options.queues.prefix}:router:redis-epoch`;
   }
 
-  async run(withTimers: boolean): Promise<void> {
+  /** True when Redis had no marker (first start, or its data is gone); sets it. */
+  private async redisWasEmptied(): Promise<boolean> {
+    const set = await this.options.queues.connection.set(this.marker, new Date().toISOString(), 'NX');
+    return set === 'OK';
+  }
+
+  async run(): Promise<void> {
     if (this.stopped) return;
     const work = (async () => {
+      const emptied = await this.redisWasEmptied();
       await unsendLostRouting(this.options.db);
-      if (withTimers) await rearmTimers(this.options.db, this.clocks);
+      if (emptied) await rearmTimers(this.options.db, this.clocks);
     })().catch((error) => this.options.onError?.(error));
     this.running = work;
     await work;
   }
 
   start(): void {
-    void this.run(true);
+    void this.run();
     // ioredis emits `ready` after every reconnect; Redis may have come back empty.
     this.options.queues.connection.on('ready', this.onReady);
     const tick = async () => {
-      await this.run(false);
+      await this.run();
       if (!this.stopped) this.timer = setTimeout(tick, this.options.everyMs);
     };
     this.timer = setTimeout(tick, this.options.everyMs);

@@ -6,6 +6,7 @@ import { createRedis, departmentQueueName, openQueue, queueNames } from '@samtal
 import { useTestContext } from '@samtal/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { timerJobId } from '../src/clocks.ts';
 import { waitFor } from './helpers.ts';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
@@ -51,11 +52,11 @@ function startRouter(env: Record<string, string>): Process {
     LOG_LEVEL: 'warn',
     SMTP_URL: '',
     ROUTING_CONCURRENCY: '4',
-    ROUTER_LOCK_DURATION_MS: '2000',
-    ROUTER_STALLED_INTERVAL_MS: '1000',
+    ROUTER_LOCK_DURATION_MS: '5000',
+    ROUTER_STALLED_INTERVAL_MS: '2000',
     ROUTER_RECONCILE_MS: '1000',
     OUTBOX_SWEEP_MS: '300',
-    SHUTDOWN_TIMEOUT_S: '20',
+    SHUTDOWN_TIMEOUT_S: '60',
     ...env,
   });
 }
@@ -111,6 +112,9 @@ describe('router fault tolerance', () => {
             language: 'sv',
             latitude: 59 + batch + i * 0.01,
             longitude: 16 + i * 0.01,
+            // Intake pre-computes due times; the router recomputes them from the policy.
+            firstResponseDueAt: new Date(Date.now() + 86_400_000),
+            resolutionDueAt: new Date(Date.now() + 14 * 86_400_000),
           })),
         )
         .returning({ id: schema.cases.id });
@@ -174,43 +178,50 @@ describe('router fault tolerance', () => {
     });
     const env = { DATABASE_URL: ctx.databaseUrl, REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: ctx.queuePrefix };
     const first = startRouter(env);
-    await waitFor(async () => (await routedCount(ids)) >= 20, 90_000, 20).catch((error) => {
-      throw new Error(`${error.message}\n${first.output()}`);
-    });
-    first.child.kill('SIGKILL');
+    try {
+      await waitFor(async () => (await routedCount(ids)) >= 20, 90_000, 20).catch((error) => {
+        throw new Error(`${error.message}\n${first.output()}`);
+      });
+    } finally {
+      first.child.kill('SIGKILL');
+      release();
+      await holding;
+    }
     expect(await first.exited).toBeNull();
     const routedAtKill = await routedCount(ids);
     expect(routedAtKill).toBeLessThan(120);
-    release();
-    await holding;
 
     const second = startRouter(env);
-    await waitFor(async () => (await routedCount(ids)) === 120, 120_000, 100).catch((error) => {
-      throw new Error(`${error.message}\n${second.output()}`);
-    });
-    await new Promise((r) => setTimeout(r, 1500)); // anything still retrying would show now
-    await expectRoutedOnce(ids);
-    // The department queues hold one lead job per case: no job was added twice.
-    const queues = { connection: ctx.redis, prefix: ctx.queuePrefix };
-    let leadJobsInRedis = 0;
-    for (const id of Object.values(demo.departments)) {
-      const queue = openQueue(queues, departmentQueueName(id));
-      const jobs = await queue.getJobs(['waiting']);
-      leadJobsInRedis += jobs.filter((j) => j.data.role === 'lead' && ids.includes(j.data.caseId)).length;
-      await queue.close();
-    }
-    expect(leadJobsInRedis).toBe(120);
-    const routing = openQueue(queues, queueNames.routing);
-    expect(await routing.getJobCounts('failed', 'active', 'waiting')).toEqual({
-      failed: 0,
-      active: 0,
-      waiting: 0,
-    });
-    await routing.close();
+    try {
+      await waitFor(async () => (await routedCount(ids)) === 120, 120_000, 100).catch((error) => {
+        throw new Error(`${error.message}\n${second.output()}`);
+      });
+      await new Promise((r) => setTimeout(r, 1500)); // anything still retrying would show now
+      await expectRoutedOnce(ids);
+      // The department queues hold one lead job per case: no job was added twice.
+      const queues = { connection: ctx.redis, prefix: ctx.queuePrefix };
+      let leadJobsInRedis = 0;
+      for (const id of Object.values(demo.departments)) {
+        const queue = openQueue(queues, departmentQueueName(id));
+        const jobs = await queue.getJobs(['waiting']);
+        leadJobsInRedis += jobs.filter((j) => j.data.role === 'lead' && ids.includes(j.data.caseId)).length;
+        await queue.close();
+      }
+      expect(leadJobsInRedis).toBe(120);
+      const routing = openQueue(queues, queueNames.routing);
+      expect(await routing.getJobCounts('failed', 'active', 'waiting')).toEqual({
+        failed: 0,
+        active: 0,
+        waiting: 0,
+      });
+      await routing.close();
 
-    // A graceful stop (SIGTERM) exits cleanly.
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+      // A graceful stop (SIGTERM) exits cleanly.
+      second.child.kill('SIGTERM');
+      expect(await second.exited, second.output()).toBe(0);
+    } finally {
+      second.child.kill('SIGKILL'); // no-op when it already stopped
+    }
   }, 300_000);
 
   it('routes every case exactly once when Redis is restarted empty mid-batch', async () => {
@@ -238,14 +249,23 @@ describe('router fault tolerance', () => {
       });
       await new Promise((r) => setTimeout(r, 1500));
       const rows = await expectRoutedOnce(ids);
-      // …and their SLA clocks were set although the clocks jobs Redis lost never ran as such.
+      // …and the SLA timers Redis lost were armed again from PostgreSQL.
+      const timers = createRedis(redisUrl, 'client');
       await waitFor(async () => {
         const fresh = await ctx.database.db.select().from(schema.cases).where(inArray(schema.cases.id, ids));
-        return fresh.every((r) => r.firstResponseDueAt && r.resolutionDueAt);
+        const present = await Promise.all(
+          fresh.map((r) =>
+            timers.exists(
+              `${ctx.queuePrefix}:${queueNames.sla}:${timerJobId(r.id, { kind: 'first_response', level: 'breach', dueAt: r.firstResponseDueAt! })}`,
+            ),
+          ),
+        );
+        return present.every((n) => n === 1);
       }, 60_000);
+      timers.disconnect();
       expect(rows).toHaveLength(120);
       router.child.kill('SIGTERM');
-      expect(await router.exited).toBe(0);
+      expect(await router.exited, router.output()).toBe(0);
     } finally {
       router.child.kill('SIGKILL');
       redis.child.kill('SIGKILL');

@@ -138,10 +138,11 @@ describe('router operations', () => {
     });
     const workers = await startTestWorkers(ctx, writer);
     const job = await routing.add(queueNames.routing, routingJob(c.id, tenant!.id), { attempts: 1 });
-    const failed = await waitFor(async () => {
-      const j = await routing.getJob(job.id!);
-      return (await j?.isFailed()) && j;
-    });
+    const failedJob = async (id: string) => {
+      if (!(await (await routing.getJob(id))?.isFailed())) return undefined;
+      return routing.getJob(id); // read again: now with its failure reason
+    };
+    const failed = await waitFor(() => failedJob(job.id!));
     expect(failed.failedReason).toMatch(/no active contact-centre department/);
     expect((await caseRow(ctx.database.db, c.id)).status).toBe('new');
 
@@ -150,10 +151,7 @@ describe('router operations', () => {
       queueNames.routing,
       routingJob('00000000-0000-4000-8000-000000000001', tenant!.id),
     );
-    const ghostFailed = await waitFor(async () => {
-      const j = await routing.getJob(ghost.id!);
-      return (await j?.isFailed()) && j;
-    });
+    const ghostFailed = await waitFor(() => failedJob(ghost.id!));
     expect(ghostFailed.attemptsMade).toBe(1);
     expect(ghostFailed.failedReason).toMatch(/No case/);
 
