@@ -43,7 +43,10 @@ export interface Category {
 
 export interface DemographicDimension {
   code: string;
+  names: Localised;
   groups: Set<string>;
+  /** The groups in the tenant's order, with their names, for the questions residents see. */
+  groupList: { code: string; names: Localised }[];
 }
 
 /** One tenant's categories (with attributes and SLA), departments and demographic dimensions. */
@@ -175,7 +178,16 @@ export class CatalogCache {
       dimensions: new Map(
         dimensionRows
           .filter((d) => d.active)
-          .map((d) => [d.code, { code: d.code, groups: new Set(d.groups.map((g) => g.code)) }]),
+          .sort((a, b) => a.sortOrder - b.sortOrder)
+          .map((d) => [
+            d.code,
+            {
+              code: d.code,
+              names: d.names,
+              groups: new Set(d.groups.map((g) => g.code)),
+              groupList: d.groups,
+            },
+          ]),
       ),
     };
   }

@@ -792,6 +792,34 @@ describe('resident inquiries', () => {
     });
   });
 
+  describe('demographic questions', () => {
+    it("lists the tenant's voluntary questions in the reader's language, in order", async () => {
+      const res = await h.app.inject({
+        method: 'GET',
+        url: '/v1/demographic-dimensions?lang=en',
+        headers: TENANT,
+      });
+      expect(res.statusCode).toBe(200);
+      const dimensions = res.json() as {
+        code: string;
+        name: string;
+        groups: { code: string; name: string }[];
+      }[];
+      expect(dimensions.map((d) => d.code)).toEqual(['gender', 'age_band', 'district', 'language']);
+      expect(dimensions[0]).toEqual({
+        code: 'gender',
+        name: 'Gender',
+        groups: [
+          { code: 'woman', name: 'Woman' },
+          { code: 'man', name: 'Man' },
+          { code: 'non_binary', name: 'Other / non-binary' },
+        ],
+      });
+      const sv = await h.app.inject({ method: 'GET', url: '/v1/demographic-dimensions', headers: TENANT });
+      expect(sv.json()[0].name).toBe('Kön');
+    });
+  });
+
   describe('abuse and safety', () => {
     it('sets security headers and a request id on every answer', async () => {
       const res = await h.app.inject({ method: 'GET', url: '/v1/services', headers: TENANT });

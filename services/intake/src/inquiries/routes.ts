@@ -22,6 +22,7 @@ import { createInquiry, demographicProblems, type NewInquiry, type StoredPhoto }
 import { residentFeedback, residentMessage } from './follow-up.ts';
 import {
   authorisedHeaders,
+  demographicQuestion,
   feedbackInput,
   feedbackResponse,
   type InquiryInput,
@@ -126,6 +127,36 @@ export function inquiryRoutes(app: App, ctx: IntakeContext, options: InquiryRout
         keywords: c.keywords,
         hasAttributes: c.attributes.length > 0,
         expectedFirstResponseMinutes: c.sla?.firstResponseMinutes ?? null,
+      }));
+    },
+  );
+
+  app.get(
+    '/v1/demographic-dimensions',
+    {
+      schema: {
+        summary: "The municipality's voluntary demographic questions",
+        description:
+          'What a resident may answer about themselves, with consent, so the municipality can see whether every ' +
+          'group gets the same service. Every question may also be answered "unknown" (prefer not to say). ' +
+          'The answers are stored apart from the case and only ever used in suppressed statistics.',
+        tags: ['inquiries'],
+        headers: tenantHeaders,
+        querystring: z.object({ lang: z.string().max(20).optional() }),
+        response: { 200: z.array(demographicQuestion) },
+      },
+    },
+    async (request) => {
+      const tenant = await tenantOf(request.headers);
+      const catalog = await ctx.catalog.get(tenant);
+      const lang = request.query.lang ?? tenant.defaultLanguage;
+      return [...catalog.dimensions.values()].map((d) => ({
+        code: d.code,
+        name: localised(d.names, lang, tenant.defaultLanguage),
+        groups: d.groupList.map((g) => ({
+          code: g.code,
+          name: localised(g.names, lang, tenant.defaultLanguage),
+        })),
       }));
     },
   );

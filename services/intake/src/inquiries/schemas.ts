@@ -213,6 +213,13 @@ export const feedbackResponse = z.object({
   status: caseStatus,
 });
 
+/** A voluntary demographic question as residents see it; "unknown" (prefer not to say) is always allowed. */
+export const demographicQuestion = z.object({
+  code: z.string(),
+  name: z.string(),
+  groups: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+
 export const serviceSummary = z.object({
   code: z.string(),
   name: z.string(),

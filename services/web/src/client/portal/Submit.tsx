@@ -192,7 +192,7 @@ export function SubmitPage() {
       call<ServiceSummary[]>('intake', `/v1/services?lang=${encodeURIComponent(language)}`, { signal }),
     [language],
   );
-  // Proposed endpoint (not in intake yet): the tenant's demographic dimensions in the reader's language.
+  // The tenant's voluntary demographic questions in the reader's language (none: the section stays hidden).
   const dimensions = useLoad(
     (signal) =>
       call<DemographicDimension[]>(
