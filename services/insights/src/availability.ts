@@ -1,10 +1,10 @@
 import type { DbHandle } from '@samtal/db';
-import { median, occupancy, percentile } from '@samtal/indicators';
-import { localDate } from './business-time.ts';
+import { occupancy } from '@samtal/indicators';
 import { bucketOf, type Interval, type Period, type TenantContext } from './context.ts';
 import {
   addCase,
   addContact,
+  caseMinutes,
   emptySums,
   type FactContext,
   metricsFromSums,
@@ -32,8 +32,8 @@ export async function exactSums(
   const ctx: FactContext = { ...facts, calendar: tenant.calendar };
   const total = emptySums();
   const buckets = new Map<string, Sums>();
-  const bucket = (at: Date) => {
-    const key = bucketOf(localDate(at, tenant.timeZone), interval);
+  const bucket = (day: string) => {
+    const key = bucketOf(day, interval);
     let sums = buckets.get(key);
     if (!sums) {
       sums = emptySums();
@@ -41,13 +41,14 @@ export async function exactSums(
     }
     return sums;
   };
-  for (const row of await fetchCases(db, tenant.id, period.start, period.end, filters)) {
-    addCase(total, row, ctx);
-    addCase(bucket(row.createdAt), row, ctx);
+  for (const row of await fetchCases(db, tenant.id, period.start, period.end, filters, tenant.timeZone)) {
+    const durations = caseMinutes(row, ctx);
+    addCase(total, row, ctx, durations);
+    addCase(bucket(row.day), row, ctx, durations);
   }
-  for (const row of await fetchContacts(db, tenant.id, period.start, period.end, filters)) {
+  for (const row of await fetchContacts(db, tenant.id, period.start, period.end, filters, tenant.timeZone)) {
     addContact(total, row);
-    addContact(bucket(row.offeredAt), row);
+    addContact(bucket(row.day), row);
   }
   return { total, buckets };
 }
@@ -100,8 +101,7 @@ export async function availabilityReport(
     facts.now,
     query.filters.departmentId,
   );
-  const backlogRows = await fetchBacklog(db, tenant.id, query.filters);
-  const ages = backlogRows.map((r) => (facts.now.getTime() - r.createdAt.getTime()) / 3_600_000);
+  const backlog = await fetchBacklog(db, tenant.id, query.filters, facts.now);
   const round = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
   const round4 = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
   return {
@@ -120,17 +120,13 @@ export async function availabilityReport(
       value: round4(occupancy(presence.handlingSeconds, presence.idleSeconds)),
     },
     backlog: {
-      open: backlogRows.length,
-      ageHours: {
-        median: round(median(ages)),
-        p90: round(percentile(ages, 90)),
-        max: round(ages.length ? Math.max(...ages) : null),
-      },
+      open: backlog.open,
+      ageHours: { median: round(backlog.median), p90: round(backlog.p90), max: round(backlog.max) },
       byAge: {
-        under1Day: ages.filter((a) => a < 24).length,
-        from1To7Days: ages.filter((a) => a >= 24 && a < 168).length,
-        from7To30Days: ages.filter((a) => a >= 168 && a < 720).length,
-        over30Days: ages.filter((a) => a >= 720).length,
+        under1Day: backlog.under_1_day,
+        from1To7Days: backlog.from_1_to_7_days,
+        from7To30Days: backlog.from_7_to_30_days,
+        over30Days: backlog.over_30_days,
       },
     },
   };

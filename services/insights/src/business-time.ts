@@ -69,8 +69,18 @@ const toMinutes = (hhmm: string) => {
   return h * 60 + m;
 };
 
+const workingDays = new WeakMap<BusinessCalendar['openingHours'], number>();
+
 /** Average length of an open day in minutes: the KKiK "one working day". 8 h without opening hours. */
 export function workingDayMinutes(calendar: BusinessCalendar): number {
+  const cached = workingDays.get(calendar.openingHours);
+  if (cached !== undefined) return cached;
+  const minutes = averageOpenDay(calendar);
+  workingDays.set(calendar.openingHours, minutes);
+  return minutes;
+}
+
+function averageOpenDay(calendar: BusinessCalendar): number {
   const days = Object.values(calendar.openingHours)
     .map((intervals) => intervals.reduce((sum, i) => sum + toMinutes(i.close) - toMinutes(i.open), 0))
     .filter((m) => m > 0);

@@ -16,8 +16,8 @@ import {
 } from '@samtal/indicators';
 import type { Period, TenantContext } from './context.ts';
 import type { FactContext } from './facts.ts';
-import { fromPg, toPg } from './pg-time.ts';
-import { type CaseFilters, caseFilterSql } from './queries.ts';
+import { toPg } from './pg-time.ts';
+import { type CaseFilters, caseFilterSql, epochMs } from './queries.ts';
 
 /**
  * Equity indicators. Individual demographic profiles are read only here, only to count them into
@@ -186,34 +186,57 @@ export async function caseEquity(
   tenant: TenantContext,
   period: Period,
   filters: CaseFilters,
-  facts: Omit<FactContext, 'calendar'>,
+  context: Omit<FactContext, 'calendar'>,
   onlyDimension?: string,
 ) {
   const { sql } = db;
   const dimensions = await loadDimensions(db, tenant.id, onlyDimension);
   const baselines = await loadBaselines(db, tenant.id);
+  // Profiles and feedback are looked up per case by their (tenant_id, case_id) keys (see fetchCases).
   const rows = await sql<
     {
-      created_at: string;
-      first_responded_at: string | null;
-      first_response_due_at: string | null;
-      resolved_at: string | null;
+      created_at: number;
+      first_responded_at: number | null;
+      first_response_due_at: number | null;
+      resolved_at: number | null;
       rating: number | null;
       groups: Record<string, string> | null;
     }[]
   >`
-    select c.created_at, c.first_responded_at, c.first_response_due_at, c.resolved_at, f.rating, p.groups
+    select ${epochMs(sql, 'c.created_at')} as created_at,
+           ${epochMs(sql, 'c.first_responded_at')} as first_responded_at,
+           ${epochMs(sql, 'c.first_response_due_at')} as first_response_due_at,
+           ${epochMs(sql, 'c.resolved_at')} as resolved_at, f.rating, p.groups
       from cases c
-      left join demographic_profiles p on p.tenant_id = c.tenant_id and p.case_id = c.id
-      left join feedback f on f.tenant_id = c.tenant_id and f.case_id = c.id
+      left join lateral (
+        select p.groups from demographic_profiles p
+         where p.tenant_id = c.tenant_id and p.case_id = c.id limit 1) p on true
+      left join lateral (
+        select f.rating from feedback f where f.tenant_id = c.tenant_id and f.case_id = c.id limit 1) f on true
      where c.tenant_id = ${tenant.id} and c.created_at >= ${toPg(period.start)} and c.created_at < ${toPg(period.end)}
        and c.parent_case_id is null and c.status <> 'merged'
        ${caseFilterSql(sql, filters)}`;
+  // What each case adds to its group's service numbers, computed once for every dimension.
+  const facts = rows.map((r) => {
+    const responded = r.first_responded_at;
+    const due = r.first_response_due_at;
+    return {
+      groups: r.groups,
+      firstResponseMinutes:
+        responded === null
+          ? null
+          : Math.round(context.businessMinutes(tenant.calendar, new Date(r.created_at), new Date(responded))),
+      resolved: r.resolved_at !== null,
+      slaDue: due !== null && (responded !== null || context.now.getTime() > due),
+      slaMet: due !== null && responded !== null && responded <= due,
+      rating: r.rating,
+    };
+  });
   const k = tenant.smallCellK;
   return dimensions.map((dimension) => {
     const service = new Map<string, GroupService>();
     const counts = new Map<string, number>();
-    for (const r of rows) {
+    for (const r of facts) {
       const group = groupOf(dimension, r.groups);
       counts.set(group, (counts.get(group) ?? 0) + 1);
       let s = service.get(group);
@@ -230,15 +253,11 @@ export async function caseEquity(
         service.set(group, s);
       }
       s.cases++;
-      const created = fromPg(r.created_at);
-      const responded = fromPg(r.first_responded_at);
-      const due = fromPg(r.first_response_due_at);
-      if (responded)
-        s.firstResponseMinutes.push(Math.round(facts.businessMinutes(tenant.calendar, created, responded)));
-      if (r.resolved_at) s.resolved++;
-      if (due && (responded || facts.now > due)) {
+      if (r.firstResponseMinutes !== null) s.firstResponseMinutes.push(r.firstResponseMinutes);
+      if (r.resolved) s.resolved++;
+      if (r.slaDue) {
         s.slaDue++;
-        if (responded && responded <= due) s.slaMet++;
+        if (r.slaMet) s.slaMet++;
       }
       if (r.rating !== null) {
         s.ratings++;

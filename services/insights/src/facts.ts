@@ -26,6 +26,8 @@ export interface CaseRow {
   departmentId: string | null;
   departmentKind: string | null;
   status: string;
+  /** Local creation date (YYYY-MM-DD) in the tenant's zone. */
+  day: string;
   createdAt: Date;
   firstRespondedAt: Date | null;
   firstResponseDueAt: Date | null;
@@ -42,6 +44,8 @@ export interface ContactRow {
   channel: string;
   categoryId: string | null;
   departmentId: string | null;
+  /** Local date offered (YYYY-MM-DD) in the tenant's zone. */
+  day: string;
   offeredAt: Date;
   answeredAt: Date | null;
   abandonedAt: Date | null;
@@ -130,13 +134,35 @@ export interface FactContext {
   now: Date;
 }
 
-/** Adds one case to `sums`. Definitions are documented on the API (routes/availability.ts). */
-export function addCase(sums: Sums, row: CaseRow, ctx: FactContext): void {
+/** A case's durations in business minutes, computed once and added to every sum it counts in. */
+export interface CaseMinutes {
+  firstResponse: number | null;
+  resolution: number | null;
+  /** KKiK: web and e-mail cases not answered yet — business minutes waited so far. */
+  waiting: number | null;
+}
+
+export function caseMinutes(row: CaseRow, ctx: FactContext): CaseMinutes {
   const minutes = (end: Date) => Math.round(ctx.businessMinutes(ctx.calendar, row.createdAt, end));
+  const firstResponse = row.firstRespondedAt ? minutes(row.firstRespondedAt) : null;
+  return {
+    firstResponse,
+    resolution: row.resolvedAt ? minutes(row.resolvedAt) : null,
+    waiting: firstResponse === null && KKIK_CHANNELS.has(row.channel) ? minutes(ctx.now) : null,
+  };
+}
+
+/** Adds one case to `sums`. Definitions are documented on the API (routes/availability.ts). */
+export function addCase(
+  sums: Sums,
+  row: CaseRow,
+  ctx: FactContext,
+  durations: CaseMinutes = caseMinutes(row, ctx),
+): void {
   sums.cases++;
-  const frMinutes = row.firstRespondedAt ? minutes(row.firstRespondedAt) : null;
+  const frMinutes = durations.firstResponse;
   if (frMinutes !== null) sums.firstResponseMinutes.push(frMinutes);
-  if (row.resolvedAt) sums.resolutionMinutes.push(minutes(row.resolvedAt));
+  if (durations.resolution !== null) sums.resolutionMinutes.push(durations.resolution);
 
   // SLA: a case counts once its outcome is known — answered/resolved, or its deadline has passed.
   if (row.firstResponseDueAt) {
@@ -162,7 +188,7 @@ export function addCase(sums: Sums, row: CaseRow, ctx: FactContext): void {
     if (frMinutes !== null) {
       sums.kkikDue++;
       if (frMinutes <= day) sums.kkikMet++;
-    } else if (minutes(ctx.now) > day) sums.kkikDue++;
+    } else if ((durations.waiting ?? 0) > day) sums.kkikDue++;
   }
 
   if (CONCLUDED.has(row.status)) {

@@ -1,6 +1,6 @@
 import type { DbHandle } from '@samtal/db';
 import type { CaseRow, ContactRow } from './facts.ts';
-import { fromPg, toPg } from './pg-time.ts';
+import { toPg } from './pg-time.ts';
 
 /** Filters every availability query accepts. Ids are resolved from codes by the route. */
 export interface CaseFilters {
@@ -23,9 +23,20 @@ export function caseFilterSql(sql: Sql, f: CaseFilters) {
     ${f.priority ? sql`and c.priority = ${f.priority}` : sql``}`;
 }
 
+/** An instant as epoch milliseconds (float8): numbers parse far faster than timestamp text. */
+export function epochMs(sql: Sql, column: string) {
+  return sql.unsafe(`(extract(epoch from ${column}) * 1000)::float8`);
+}
+const at = (ms: number | null) => (ms === null ? null : new Date(ms));
+
 /**
  * Cases created in [start, end) — the cohort every case indicator is computed over. Duplicates
- * merged into another case are left out: the parent case carries the inquiry.
+ * merged into another case are left out: the parent case carries the inquiry. Each row carries its
+ * local creation date in `timeZone` (for trend buckets), computed by PostgreSQL.
+ *
+ * Feedback is looked up per case through its primary key (tenant_id, case_id) in a LATERAL
+ * subquery; a plain join let the planner hash all of the tenant's feedback for every query, which
+ * grows with the whole history instead of with the period.
  */
 export async function fetchCases(
   db: DbHandle,
@@ -33,6 +44,7 @@ export async function fetchCases(
   start: Date,
   end: Date,
   filters: CaseFilters,
+  timeZone = 'UTC',
 ): Promise<CaseRow[]> {
   const { sql } = db;
   const rows = await sql<
@@ -42,11 +54,12 @@ export async function fetchCases(
       lead_department_id: string | null;
       department_kind: string | null;
       status: string;
-      created_at: Date;
-      first_responded_at: Date | null;
-      first_response_due_at: Date | null;
-      resolved_at: Date | null;
-      resolution_due_at: Date | null;
+      day: string;
+      created_at: number;
+      first_responded_at: number | null;
+      first_response_due_at: number | null;
+      resolved_at: number | null;
+      resolution_due_at: number | null;
       first_contact_resolution: boolean;
       return_count: number;
       reopen_count: number;
@@ -55,12 +68,19 @@ export async function fetchCases(
     }[]
   >`
     select c.channel, c.category_id, c.lead_department_id, d.kind as department_kind, c.status,
-           c.created_at, c.first_responded_at, c.first_response_due_at, c.resolved_at,
-           c.resolution_due_at, c.first_contact_resolution, c.return_count, c.reopen_count,
+           to_char(c.created_at at time zone ${timeZone}, 'YYYY-MM-DD') as day,
+           ${epochMs(sql, 'c.created_at')} as created_at,
+           ${epochMs(sql, 'c.first_responded_at')} as first_responded_at,
+           ${epochMs(sql, 'c.first_response_due_at')} as first_response_due_at,
+           ${epochMs(sql, 'c.resolved_at')} as resolved_at,
+           ${epochMs(sql, 'c.resolution_due_at')} as resolution_due_at,
+           c.first_contact_resolution, c.return_count, c.reopen_count,
            f.rating, f.requested_rehandling
       from cases c
       left join departments d on d.tenant_id = c.tenant_id and d.id = c.lead_department_id
-      left join feedback f on f.tenant_id = c.tenant_id and f.case_id = c.id
+      left join lateral (
+        select f.rating, f.requested_rehandling from feedback f
+         where f.tenant_id = c.tenant_id and f.case_id = c.id limit 1) f on true
      where c.tenant_id = ${tenantId} and c.created_at >= ${toPg(start)} and c.created_at < ${toPg(end)}
        and c.parent_case_id is null and c.status <> 'merged'
        ${caseFilterSql(sql, filters)}`;
@@ -70,11 +90,12 @@ export async function fetchCases(
     departmentId: r.lead_department_id,
     departmentKind: r.department_kind,
     status: r.status,
-    createdAt: fromPg(r.created_at),
-    firstRespondedAt: fromPg(r.first_responded_at),
-    firstResponseDueAt: fromPg(r.first_response_due_at),
-    resolvedAt: fromPg(r.resolved_at),
-    resolutionDueAt: fromPg(r.resolution_due_at),
+    day: r.day,
+    createdAt: new Date(r.created_at),
+    firstRespondedAt: at(r.first_responded_at),
+    firstResponseDueAt: at(r.first_response_due_at),
+    resolvedAt: at(r.resolved_at),
+    resolutionDueAt: at(r.resolution_due_at),
     firstContactResolution: r.first_contact_resolution,
     returnCount: r.return_count,
     reopenCount: r.reopen_count,
@@ -93,6 +114,7 @@ export async function fetchContacts(
   start: Date,
   end: Date,
   filters: CaseFilters,
+  timeZone = 'UTC',
 ): Promise<ContactRow[]> {
   const { sql } = db;
   const rows = await sql<
@@ -100,15 +122,19 @@ export async function fetchContacts(
       channel: string;
       category_id: string | null;
       lead_department_id: string | null;
-      offered_at: Date;
-      answered_at: Date | null;
-      abandoned_at: Date | null;
-      ended_at: Date | null;
-      wrap_up_ended_at: Date | null;
+      day: string;
+      offered_at: number;
+      answered_at: number | null;
+      abandoned_at: number | null;
+      ended_at: number | null;
+      wrap_up_ended_at: number | null;
     }[]
   >`
-    select k.channel, c.category_id, c.lead_department_id, k.offered_at, k.answered_at,
-           k.abandoned_at, k.ended_at, k.wrap_up_ended_at
+    select k.channel, c.category_id, c.lead_department_id,
+           to_char(k.offered_at at time zone ${timeZone}, 'YYYY-MM-DD') as day,
+           ${epochMs(sql, 'k.offered_at')} as offered_at, ${epochMs(sql, 'k.answered_at')} as answered_at,
+           ${epochMs(sql, 'k.abandoned_at')} as abandoned_at, ${epochMs(sql, 'k.ended_at')} as ended_at,
+           ${epochMs(sql, 'k.wrap_up_ended_at')} as wrap_up_ended_at
       from contacts k
       left join cases c on c.tenant_id = k.tenant_id and c.id = k.case_id
      where k.tenant_id = ${tenantId} and k.offered_at >= ${toPg(start)} and k.offered_at < ${toPg(end)}
@@ -121,11 +147,12 @@ export async function fetchContacts(
     channel: r.channel,
     categoryId: r.category_id,
     departmentId: r.lead_department_id,
-    offeredAt: fromPg(r.offered_at),
-    answeredAt: fromPg(r.answered_at),
-    abandonedAt: fromPg(r.abandoned_at),
-    endedAt: fromPg(r.ended_at),
-    wrapUpEndedAt: fromPg(r.wrap_up_ended_at),
+    day: r.day,
+    offeredAt: new Date(r.offered_at),
+    answeredAt: at(r.answered_at),
+    abandonedAt: at(r.abandoned_at),
+    endedAt: at(r.ended_at),
+    wrapUpEndedAt: at(r.wrap_up_ended_at),
   }));
 }
 
@@ -162,13 +189,39 @@ export async function fetchPresenceSeconds(
   return { handlingSeconds: of('busy'), idleSeconds: of('available') };
 }
 
-/** Cases still being worked now (open statuses), with their created time for the age. */
-export async function fetchBacklog(db: DbHandle, tenantId: string, filters: CaseFilters) {
+/**
+ * The backlog now: cases in an open status (not limited to the period) and their age in
+ * wall-clock hours, aggregated by PostgreSQL (percentiles type 7, as `percentile_cont`), so a
+ * backlog of any size costs one row.
+ */
+export async function fetchBacklog(db: DbHandle, tenantId: string, filters: CaseFilters, now: Date) {
   const { sql } = db;
-  const rows = await sql<{ created_at: string }[]>`
-    select c.created_at from cases c
-     where c.tenant_id = ${tenantId} and c.parent_case_id is null
-       and c.status in ('new', 'routed', 'accepted', 'in_progress', 'waiting_on_resident', 'returned', 'reopened')
-       ${caseFilterSql(sql, filters)}`;
-  return rows.map((r) => ({ createdAt: fromPg(r.created_at) }));
+  const [row] = await sql<
+    {
+      open: number;
+      median: number | null;
+      p90: number | null;
+      max: number | null;
+      under_1_day: number;
+      from_1_to_7_days: number;
+      from_7_to_30_days: number;
+      over_30_days: number;
+    }[]
+  >`
+    with ages as (
+      select extract(epoch from (${toPg(now)}::timestamptz - c.created_at))::float8 / 3600 as hours
+        from cases c
+       where c.tenant_id = ${tenantId} and c.parent_case_id is null
+         and c.status in ('new', 'routed', 'accepted', 'in_progress', 'waiting_on_resident', 'returned', 'reopened')
+         ${caseFilterSql(sql, filters)})
+    select count(*)::int as open,
+           percentile_cont(0.5) within group (order by hours) as median,
+           percentile_cont(0.9) within group (order by hours) as p90,
+           max(hours) as max,
+           count(*) filter (where hours < 24)::int as under_1_day,
+           count(*) filter (where hours >= 24 and hours < 168)::int as from_1_to_7_days,
+           count(*) filter (where hours >= 168 and hours < 720)::int as from_7_to_30_days,
+           count(*) filter (where hours >= 720)::int as over_30_days
+      from ages`;
+  return row!;
 }
