@@ -27,7 +27,8 @@ export const queuePayloads = {
     messageId: z.uuid().optional(),
   }),
   /** Incremental upkeep of indicator rollups. */
-  rollups: z.object({ tenantId: z.uuid(), day: z.iso.date() }),
+  /** `day` (a local date) is refreshed too; without it, what changed since the last run and the last 7 days. */
+  rollups: z.object({ tenantId: z.uuid(), day: z.iso.date().optional() }),
   /** Retention: anonymise what is due. */
   retention: z.object({ tenantId: z.uuid(), dryRun: z.boolean().default(false) }),
   /** A department's work queue; one queue per department, named by `departmentQueueName`. */

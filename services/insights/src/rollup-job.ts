@@ -2,7 +2,7 @@ import type { DbHandle } from '@samtal/db';
 import { openQueue, openWorker, type QueueContext, queueNames } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import { type BusinessMinutesFn, localDate } from './business-time.ts';
+import type { BusinessMinutesFn } from './business-time.ts';
 import { loadTenant } from './context.ts';
 import type { InsightsMetrics } from './plugins/metrics.ts';
 import { refreshRollups } from './rollups.ts';
@@ -19,10 +19,10 @@ export interface RollupWorkerOptions {
 }
 
 /**
- * The `rollups` queue: a job `{ tenantId, day }` refreshes that day and everything that changed
- * since the tenant's last refresh (see `refreshRollups`). Any service may enqueue such a job to
- * bring a day up to date at once; a job scheduler per tenant enqueues one every `everyMs`, so
- * rollups stay current even if nobody does. Several insights instances share the schedulers
+ * The `rollups` queue: a job `{ tenantId, day? }` refreshes everything that changed since the
+ * tenant's last refresh and the last 7 days (see `refreshRollups`), and `day` too when given. Any
+ * service may enqueue such a job to bring a day up to date at once; a job scheduler per tenant
+ * enqueues one without a day every `everyMs`, so rollups stay current even if nobody does. Several insights instances share the schedulers
  * (same ids) and BullMQ hands each job to one worker.
  */
 export async function startRollupWorker(options: RollupWorkerOptions) {
@@ -36,7 +36,7 @@ export async function startRollupWorker(options: RollupWorkerOptions) {
         options.db,
         tenant,
         { businessMinutes: options.businessMinutes, now: new Date() },
-        [payload.day],
+        payload.day ? [payload.day] : [],
       );
       options.metrics?.rollupDays.inc(days.length);
       return { days: days.length };
@@ -44,19 +44,16 @@ export async function startRollupWorker(options: RollupWorkerOptions) {
     { concurrency: 2 },
   );
   worker.on('failed', (job, err) => options.logger?.error({ err, jobId: job?.id }, 'rollup refresh failed'));
-  // Upserting is idempotent; doing it again every period picks up tenants created since the start
-  // and moves each scheduler's `day` to the tenant's today.
+  // Upserting is idempotent; doing it again every period picks up tenants created since the start.
   const schedule = async () => {
-    const tenants = await options.db.sql<
-      { id: string; time_zone: string }[]
-    >`select id, time_zone from tenants`;
+    const tenants = await options.db.sql<{ id: string }[]>`select id from tenants`;
     for (const tenant of tenants) {
       await queue.upsertJobScheduler(
         `rollups:${tenant.id}`,
         { every: options.everyMs },
         {
           name: queueNames.rollups,
-          data: { tenantId: tenant.id, day: localDate(new Date(), tenant.time_zone) },
+          data: { tenantId: tenant.id },
           opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
         },
       );

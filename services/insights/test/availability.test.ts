@@ -148,7 +148,7 @@ describe('availability indicators', () => {
     ]);
   });
 
-  const url = (extra = '') => `/availability?from=2026-03-09&to=2026-03-10${extra}`;
+  const url = (extra = '') => `/v1/availability?from=2026-03-09&to=2026-03-10${extra}`;
 
   it('computes every metric as by hand', async () => {
     const server = await app();
@@ -276,6 +276,24 @@ describe('availability indicators', () => {
     await server.close();
   });
 
+  it('checks the session before the query: 401 and 403 come before a 400 for bad parameters', async () => {
+    const server = await app();
+    const bad = url('&channel=pigeon&serviceLevelSeconds=0');
+    const anonymous = await server.inject({ url: bad });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().errors).toBeUndefined();
+    expect((await server.inject({ url: bad, headers: { cookie: t.cookies.agent } })).statusCode).toBe(403);
+    expect((await server.inject({ url: bad, headers: { cookie: t.cookies.manager } })).statusCode).toBe(400);
+    // An import with a broken body: the same order.
+    const post = await server.inject({
+      method: 'POST',
+      url: '/v1/rollups/refresh',
+      payload: { days: ['x'] },
+    });
+    expect(post.statusCode).toBe(401);
+    await server.close();
+  });
+
   it('rejects bad filters with a problem naming the field', async () => {
     const server = await app();
     const cases = [
@@ -289,7 +307,7 @@ describe('availability indicators', () => {
       expect(res.json().errors[0].field, extra).toContain(field);
     }
     const backwards = await server.inject({
-      url: '/availability?from=2026-03-10&to=2026-03-09',
+      url: '/v1/availability?from=2026-03-10&to=2026-03-09',
       headers: { cookie: t.cookies.manager },
     });
     expect(backwards.statusCode).toBe(400);

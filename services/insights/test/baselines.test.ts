@@ -59,7 +59,7 @@ describe('population baselines import', () => {
     ].join('\n');
     const res = await app.inject({
       method: 'POST',
-      url: '/baselines/import',
+      url: '/v1/baselines/import',
       payload: csv,
       headers: writer(),
     });
@@ -82,7 +82,7 @@ describe('population baselines import', () => {
       db: ctx.database,
     });
     const send = (csv: string) =>
-      app.inject({ method: 'POST', url: '/baselines/import', payload: csv, headers: writer() });
+      app.inject({ method: 'POST', url: '/v1/baselines/import', payload: csv, headers: writer() });
     const first = await send(
       'dimension;group;count;share;year;source\ngender;women;1200;;2024;SCB\ngender;men;1100;;2024;SCB\ndistrict;north;;0,6;2024;\ndistrict;south;;0,4;2024;',
     );
@@ -100,11 +100,14 @@ describe('population baselines import', () => {
       { year: 2025, dimension: 'gender', group_code: 'men', population: 1250 },
       { year: 2025, dimension: 'gender', group_code: 'women', population: 1310 },
     ]);
-    const list = await app.inject({ url: '/baselines?format=csv', headers: { cookie: t.cookies.manager } });
+    const list = await app.inject({
+      url: '/v1/baselines?format=csv',
+      headers: { cookie: t.cookies.manager },
+    });
     expect(list.body.startsWith('\uFEFFyear,dimension,group,population,source,importedAt')).toBe(true);
     const supervisor = await app.inject({
       method: 'POST',
-      url: '/baselines/import',
+      url: '/v1/baselines/import',
       payload: 'dimension,group,count,year\ngender,women,1,2025',
       headers: {
         cookie: t.cookies.supervisor,

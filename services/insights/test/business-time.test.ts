@@ -41,7 +41,7 @@ describe('time to first response in business time (the default @samtal/business-
       now: () => new Date('2026-03-20T12:00:00Z'),
     });
     const res = await app.inject({
-      url: '/availability?from=2026-03-01&to=2026-03-20&source=exact',
+      url: '/v1/availability?from=2026-03-01&to=2026-03-20&source=exact',
       headers: { cookie: t.cookies.manager },
     });
     expect(res.statusCode).toBe(200);

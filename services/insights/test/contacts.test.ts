@@ -23,7 +23,7 @@ describe('phone contacts: API and CSV import', () => {
     const server = await app();
     const res = await server.inject({
       method: 'POST',
-      url: '/contacts',
+      url: '/v1/contacts',
       payload: { externalId: 'x', offeredAt: '2026-03-09T08:00:00Z' },
       headers: { cookie: t.cookies.manager },
     });
@@ -43,7 +43,7 @@ describe('phone contacts: API and CSV import', () => {
     };
     const first = await server.inject({
       method: 'POST',
-      url: '/contacts',
+      url: '/v1/contacts',
       payload: call,
       headers: writer(),
     });
@@ -51,7 +51,7 @@ describe('phone contacts: API and CSV import', () => {
     expect(first.json()).toEqual({ externalId: 'pbx-1', created: true });
     const again = await server.inject({
       method: 'POST',
-      url: '/contacts',
+      url: '/v1/contacts',
       payload: call,
       headers: writer(),
     });
@@ -87,7 +87,7 @@ describe('phone contacts: API and CSV import', () => {
     for (const [payload, field] of bad) {
       const res = await server.inject({
         method: 'POST',
-        url: '/contacts',
+        url: '/v1/contacts',
         payload,
         headers: writer(),
       });
@@ -116,7 +116,7 @@ describe('phone contacts: API and CSV import', () => {
     const before = await count();
     const res = await server.inject({
       method: 'POST',
-      url: '/contacts/import',
+      url: '/v1/contacts/import',
       payload: `\uFEFF${csv}`,
       headers: { ...writer(), 'content-type': 'text/csv' },
     });
@@ -138,7 +138,7 @@ describe('phone contacts: API and CSV import', () => {
     const send = () =>
       server.inject({
         method: 'POST',
-        url: '/contacts/import?mode=skip_invalid',
+        url: '/v1/contacts/import?mode=skip_invalid',
         payload: csv,
         headers: { ...writer(), 'content-type': 'text/csv; charset=utf-8' },
       });
@@ -158,7 +158,7 @@ describe('phone contacts: API and CSV import', () => {
     const headers = { ...writer(), 'content-type': 'text/csv' };
     const unknown = await server.inject({
       method: 'POST',
-      url: '/contacts/import',
+      url: '/v1/contacts/import',
       payload: 'external_id,offered,colour\n',
       headers,
     });
@@ -166,14 +166,14 @@ describe('phone contacts: API and CSV import', () => {
     expect(unknown.json().errors[0]).toMatchObject({ field: '(header)' });
     const missing = await server.inject({
       method: 'POST',
-      url: '/contacts/import',
+      url: '/v1/contacts/import',
       payload: 'external_id,queue\n',
       headers,
     });
     expect(missing.json().detail).toContain('offered');
     const agent = await server.inject({
       method: 'POST',
-      url: '/contacts/import',
+      url: '/v1/contacts/import',
       payload: csv,
       headers: { ...headers, cookie: t.cookies.agent, 'x-csrf-token': t.csrf.agent },
     });

@@ -170,7 +170,7 @@ describe('equity indicators', () => {
   };
 
   it('counts groups with primary and secondary suppression, unknown as its own group', async () => {
-    const res = await get('/equity?from=2026-03-09&to=2026-03-10&dimension=gender');
+    const res = await get('/v1/equity?from=2026-03-09&to=2026-03-10&dimension=gender');
     expect(res.statusCode).toBe(200);
     const [gender] = res.json().dimensions;
     // women 6, men 4, non-binary 1 (< k = 3), unknown 3 (secondary: else total − rest reveals non-binary)
@@ -189,7 +189,8 @@ describe('equity indicators', () => {
   });
 
   it('computes per-group service quality with Wilson intervals and disparity flags', async () => {
-    const [gender] = (await get('/equity?from=2026-03-09&to=2026-03-10&dimension=gender')).json().dimensions;
+    const [gender] = (await get('/v1/equity?from=2026-03-09&to=2026-03-10&dimension=gender')).json()
+      .dimensions;
     const women = gender.groups[0];
     const men = gender.groups[1];
     expect(women.medianFirstResponseMinutes).toBe(35);
@@ -222,7 +223,7 @@ describe('equity indicators', () => {
   });
 
   it('compares with the latest population baseline: representation and Rose index', async () => {
-    const [age] = (await get('/equity?from=2026-03-09&to=2026-03-10&dimension=age')).json().dimensions;
+    const [age] = (await get('/v1/equity?from=2026-03-09&to=2026-03-10&dimension=age')).json().dimensions;
     expect(age.baselineYear).toBe(2025);
     expect(age.groups.map((g: { group: string; count: unknown }) => [g.group, g.count])).toEqual([
       ['young', 7],
@@ -238,7 +239,8 @@ describe('equity indicators', () => {
   });
 
   it('a period without cases suppresses everything, never shows zeros', async () => {
-    const [gender] = (await get('/equity?from=2026-01-01&to=2026-01-31&dimension=gender')).json().dimensions;
+    const [gender] = (await get('/v1/equity?from=2026-01-01&to=2026-01-31&dimension=gender')).json()
+      .dimensions;
     expect(gender.total).toEqual(S);
     expect(
       gender.groups.every((g: { count: unknown }) => JSON.stringify(g.count) === JSON.stringify(S)),
@@ -248,7 +250,7 @@ describe('equity indicators', () => {
 
   it('measures reach, heard and influence in dialogues', async () => {
     const res = await get(
-      `/equity/dialogues?from=2026-03-09&to=2026-03-10&dialogue=${dialogueId}&dimension=gender`,
+      `/v1/equity/dialogues?from=2026-03-09&to=2026-03-10&dialogue=${dialogueId}&dimension=gender`,
     );
     expect(res.statusCode).toBe(200);
     const [gender] = res.json().dimensions;
@@ -263,7 +265,7 @@ describe('equity indicators', () => {
   });
 
   it('exports equity tables as CSV and hides nothing in it that JSON hides', async () => {
-    const res = await get('/equity?from=2026-03-09&to=2026-03-10&format=csv');
+    const res = await get('/v1/equity?from=2026-03-09&to=2026-03-10&format=csv');
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = res.body.replace('\uFEFF', '').trim().split('\r\n');
     expect(lines[0]!.startsWith('dimension,baselineYear,roseIndex,group,count,share')).toBe(true);
@@ -272,7 +274,7 @@ describe('equity indicators', () => {
   });
 
   it('rejects an unknown dialogue id format', async () => {
-    const res = await get('/equity/dialogues?dialogue=not-a-uuid');
+    const res = await get('/v1/equity/dialogues?dialogue=not-a-uuid');
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].field).toContain('dialogue');
   });

@@ -74,7 +74,7 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
 
   it('shows the wallboard snapshot of the own municipality', async () => {
     const server = await app();
-    const res = await server.inject({ url: '/wallboard', headers: { cookie: a.cookies.supervisor } });
+    const res = await server.inject({ url: '/v1/wallboard', headers: { cookie: a.cookies.supervisor } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       contactsWaiting: 2,
@@ -92,7 +92,7 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
   it('pushes the wallboard over WebSocket, and refuses the upgrade without a session', async () => {
     const server = await app();
     await server.ready();
-    const ws = await server.injectWS('/wallboard/ws', { headers: { cookie: a.cookies.manager } });
+    const ws = await server.injectWS('/v1/wallboard/ws', { headers: { cookie: a.cookies.manager } });
     const messages: { type: string; contactsWaiting: number }[] = [];
     await new Promise<void>((resolve, reject) => {
       ws.on('error', reject);
@@ -103,16 +103,16 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
     });
     expect(messages[0]).toMatchObject({ type: 'wallboard', contactsWaiting: 2 });
     ws.terminate();
-    await expect(server.injectWS('/wallboard/ws')).rejects.toThrow();
+    await expect(server.injectWS('/v1/wallboard/ws')).rejects.toThrow();
     await server.close();
   });
 
   it('compares two municipalities that both opted in, each with its own k', async () => {
     const server = await app();
-    const list = await server.inject({ url: '/partners', headers: { cookie: a.cookies.manager } });
+    const list = await server.inject({ url: '/v1/partners', headers: { cookie: a.cookies.manager } });
     expect(list.json()).toEqual({ optedIn: true, partners: [{ slug: 'beta', name: 'Municipality beta' }] });
     const res = await server.inject({
-      url: '/partners/compare?partner=beta&from=2026-03-01&to=2026-03-10',
+      url: '/v1/partners/compare?partner=beta&from=2026-03-01&to=2026-03-10',
       headers: { cookie: a.cookies.manager },
     });
     expect(res.statusCode).toBe(200);
@@ -125,18 +125,18 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
     });
     // gamma did not opt in: neither it nor a viewer from it may compare
     const gamma = await server.inject({
-      url: '/partners/compare?partner=gamma',
+      url: '/v1/partners/compare?partner=gamma',
       headers: { cookie: a.cookies.manager },
     });
     expect(gamma.statusCode).toBe(400);
     expect(gamma.json().errors[0].field).toBe('partner');
     const fromGamma = await server.inject({
-      url: '/partners/compare?partner=alpha',
+      url: '/v1/partners/compare?partner=alpha',
       headers: { cookie: c.cookies.manager },
     });
     expect(fromGamma.statusCode).toBe(403);
     const csv = await server.inject({
-      url: '/partners/compare?partner=beta&format=csv',
+      url: '/v1/partners/compare?partner=beta&format=csv',
       headers: { cookie: a.cookies.manager },
     });
     expect(csv.body.split('\r\n')).toHaveLength(4);
@@ -149,24 +149,26 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
     expect(doc.statusCode).toBe(200);
     const spec = doc.json();
     for (const path of [
-      '/availability',
-      '/equity',
-      '/equity/dialogues',
-      '/contacts',
-      '/contacts/import',
-      '/baselines',
-      '/baselines/import',
-      '/partners/compare',
-      '/wallboard',
+      '/v1/availability',
+      '/v1/equity',
+      '/v1/equity/dialogues',
+      '/v1/contacts',
+      '/v1/contacts/import',
+      '/v1/baselines',
+      '/v1/baselines/import',
+      '/v1/partners/compare',
+      '/v1/wallboard',
     ]) {
       expect(spec.paths[path], path).toBeDefined();
     }
-    expect(JSON.stringify(spec.paths['/availability'])).toContain('Service level X/Y');
+    expect(JSON.stringify(spec.paths['/v1/availability'])).toContain('Service level X/Y');
     expect((await server.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
-    await server.inject({ url: '/wallboard', headers: { cookie: a.cookies.manager } });
+    await server.inject({ url: '/v1/wallboard', headers: { cookie: a.cookies.manager } });
     const metrics = await server.inject({ url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
-    expect(metrics.body).toContain('samtal_insights_http_requests_total{route="/wallboard",status="2xx"} 1');
+    expect(metrics.body).toContain(
+      'samtal_insights_http_requests_total{route="/v1/wallboard",status="2xx"} 1',
+    );
     await server.close();
   });
 
@@ -174,7 +176,7 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
     const server = await app();
     const res = await server.inject({
       method: 'POST',
-      url: '/rollups/refresh',
+      url: '/v1/rollups/refresh',
       payload: { days: ['2026-03-01'] },
       headers: { cookie: a.cookies.manager, 'x-csrf-token': a.csrf.manager },
     });
@@ -185,7 +187,7 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
     expect(row!.cases).toBe(3);
     const bad = await server.inject({
       method: 'POST',
-      url: '/rollups/refresh',
+      url: '/v1/rollups/refresh',
       payload: { days: ['yesterday'] },
       headers: { cookie: a.cookies.manager, 'x-csrf-token': a.csrf.manager },
     });

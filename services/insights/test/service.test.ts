@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { schema } from '@samtal/db';
-import { createRedis } from '@samtal/queue';
+import { addJob, createRedis, openQueue, queueNames } from '@samtal/queue';
 import { useTestContext } from '@samtal/testing';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -52,6 +52,25 @@ describe('insights service', () => {
       const [row] = await ctx.database.sql`
         select sum(cases)::int as cases from insight_rollups_daily where tenant_id = ${t.tenantId}`;
       expect(row!.cases).toBe(1);
+
+      // A job naming an old day refreshes it (it is neither recent nor changed since the last run:
+      // the case is written straight into the table with an old updated_at).
+      const old = new Date('2025-01-15T10:00:00Z');
+      await insertCase(ctx.database, t.tenantId, { categoryId: t.categories.bins, createdAt: old });
+      await ctx.database
+        .sql`update cases set updated_at = ${old.toISOString()} where created_at = ${old.toISOString()}`;
+      const queue = openQueue(ctx.queues, queueNames.rollups);
+      const dayCases = async () =>
+        (
+          await ctx.database.sql`select coalesce(sum(cases), 0)::int as n from insight_rollups_daily
+            where tenant_id = ${t.tenantId} and day = '2025-01-15'`
+        )[0]!.n;
+      expect(await dayCases()).toBe(0);
+      await addJob<'rollups'>(queue, { tenantId: t.tenantId, day: '2025-01-15' });
+      const until = Date.now() + 20_000;
+      while (Date.now() < until && (await dayCases()) === 0) await new Promise((r) => setTimeout(r, 200));
+      expect(await dayCases()).toBe(1);
+      await queue.close();
     } finally {
       await rollups.close();
       workerConnection.disconnect();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { availabilityReport } from '../availability.ts';
 import { resolvePeriod } from '../context.ts';
 import { resolveFilters } from '../lookups.ts';
-import { requireInsights } from '../plugins/auth.ts';
+import { insightsGuard, requireInsights } from '../plugins/auth.ts';
 import { errorResponses, format, maybeSuppressed, periodQuery, share } from '../schemas.ts';
 import { sendTable } from '../send.ts';
 import type { InsightsRoutes } from './types.ts';
@@ -158,8 +158,9 @@ export type AvailabilityResponse = z.infer<typeof response>;
 
 export const availabilityRoutes: InsightsRoutes = async (app, deps) => {
   app.get(
-    '/availability',
+    '/v1/availability',
     {
+      onRequest: insightsGuard(),
       schema: {
         summary: 'Availability and service indicators per period, with a trend',
         description:

@@ -1,7 +1,7 @@
 import { UnprocessableProblem } from '@samtal/http';
 import { z } from 'zod';
 import { loadDimensions } from '../equity.ts';
-import { requireInsights } from '../plugins/auth.ts';
+import { insightsGuard, requireInsights } from '../plugins/auth.ts';
 import { errorResponses, format, problem } from '../schemas.ts';
 import { sendTable } from '../send.ts';
 import { parseCsvOr400 } from './contacts.ts';
@@ -30,8 +30,9 @@ const baselineRow = z.object({
 
 export const baselineRoutes: InsightsRoutes = async (app, deps) => {
   app.get(
-    '/baselines',
+    '/v1/baselines',
     {
+      onRequest: insightsGuard(),
       schema: {
         summary: 'Population baselines of this municipality, every year',
         tags: ['equity'],
@@ -67,8 +68,9 @@ export const baselineRoutes: InsightsRoutes = async (app, deps) => {
   );
 
   app.post(
-    '/baselines/import',
+    '/v1/baselines/import',
     {
+      onRequest: insightsGuard('insights.import'),
       schema: {
         summary: 'Import population baselines from CSV',
         description: [

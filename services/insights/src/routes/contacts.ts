@@ -3,7 +3,7 @@ import { contactChannel } from '@samtal/domain';
 import { type FieldProblem, invalidField, UnprocessableProblem, ValidationProblem } from '@samtal/http';
 import { z } from 'zod';
 import { parseCsv } from '../csv.ts';
-import { requireInsights } from '../plugins/auth.ts';
+import { insightsGuard, requireInsights } from '../plugins/auth.ts';
 import { errorResponses, problem } from '../schemas.ts';
 import type { InsightsRoutes } from './types.ts';
 
@@ -131,8 +131,9 @@ const importResult = z.object({
 
 export const contactRoutes: InsightsRoutes = async (app, deps) => {
   app.post(
-    '/contacts',
+    '/v1/contacts',
     {
+      onRequest: insightsGuard('insights.import'),
       schema: {
         summary: 'Record one call or chat from the telephony platform',
         description:
@@ -168,8 +169,9 @@ export const contactRoutes: InsightsRoutes = async (app, deps) => {
   );
 
   app.post(
-    '/contacts/import',
+    '/v1/contacts/import',
     {
+      onRequest: insightsGuard('insights.import'),
       schema: {
         summary: 'Import call records from a CSV file',
         description: [

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { resolvePeriod } from '../context.ts';
 import { caseEquity, dialogueEquity } from '../equity.ts';
 import { resolveFilters } from '../lookups.ts';
-import { requireInsights } from '../plugins/auth.ts';
+import { insightsGuard, requireInsights } from '../plugins/auth.ts';
 import { errorResponses, format, interval, maybeSuppressed, periodQuery } from '../schemas.ts';
 import { sendTable } from '../send.ts';
 import type { InsightsRoutes } from './types.ts';
@@ -117,8 +117,9 @@ const dialogueEquityResponse = z.object({
 
 export const equityRoutes: InsightsRoutes = async (app, deps) => {
   app.get(
-    '/equity',
+    '/v1/equity',
     {
+      onRequest: insightsGuard(),
       schema: {
         summary: 'Equity of service per demographic dimension',
         description:
@@ -169,8 +170,9 @@ export const equityRoutes: InsightsRoutes = async (app, deps) => {
   );
 
   app.get(
-    '/equity/dialogues',
+    '/v1/equity/dialogues',
     {
+      onRequest: insightsGuard(),
       schema: {
         summary: 'Reach, heard and influence in residents’ dialogues per demographic dimension',
         description:

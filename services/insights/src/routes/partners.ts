@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { availabilityReport } from '../availability.ts';
 import { resolvePeriod } from '../context.ts';
 import { caseEquity } from '../equity.ts';
-import { requireInsights } from '../plugins/auth.ts';
+import { insightsGuard, requireInsights } from '../plugins/auth.ts';
 import { errorResponses, format, periodQuery } from '../schemas.ts';
 import { sendTable } from '../send.ts';
 import { metrics } from './availability.ts';
@@ -26,8 +26,9 @@ const side = z.object({
 
 export const partnerRoutes: InsightsRoutes = async (app, deps) => {
   app.get(
-    '/partners',
+    '/v1/partners',
     {
+      onRequest: insightsGuard(),
       schema: {
         summary: 'Partner municipalities available for comparison',
         tags: ['partners'],
@@ -51,8 +52,9 @@ export const partnerRoutes: InsightsRoutes = async (app, deps) => {
   );
 
   app.get(
-    '/partners/compare',
+    '/v1/partners/compare',
     {
+      onRequest: insightsGuard(),
       schema: {
         summary: 'This municipality and a partner side by side',
         description:

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { requireInsights } from '../plugins/auth.ts';
+import { insightsGuard, requireInsights } from '../plugins/auth.ts';
 import { refreshRollups } from '../rollups.ts';
 import { errorResponses, isoDate } from '../schemas.ts';
 import type { InsightsRoutes } from './types.ts';
 
 export const rollupRoutes: InsightsRoutes = async (app, deps) => {
   app.post(
-    '/rollups/refresh',
+    '/v1/rollups/refresh',
     {
+      onRequest: insightsGuard('insights.import'),
       schema: {
         summary: 'Bring this municipality’s indicator rollups up to date now',
         description:

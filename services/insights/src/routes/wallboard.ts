@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireInsights } from '../plugins/auth.ts';
+import { insightsGuard, requireInsights } from '../plugins/auth.ts';
 import { errorResponses, format } from '../schemas.ts';
 import { sendTable } from '../send.ts';
 import { AT_RISK_MINUTES, wallboardSnapshot } from '../wallboard.ts';
@@ -42,8 +42,9 @@ const query = z.object({
 
 export const wallboardRoutes: InsightsRoutes = async (app, deps) => {
   app.get(
-    '/wallboard',
+    '/v1/wallboard',
     {
+      onRequest: insightsGuard(),
       schema: {
         summary: 'Live wallboard snapshot',
         tags: ['wallboard'],
@@ -66,18 +67,16 @@ export const wallboardRoutes: InsightsRoutes = async (app, deps) => {
   );
 
   app.get(
-    '/wallboard/ws',
+    '/v1/wallboard/ws',
     {
+      onRequest: insightsGuard(),
       websocket: true,
       schema: {
         summary: 'Live wallboard over WebSocket',
         description:
-          'Sends a snapshot (the same JSON as GET /wallboard) on connect and then every few seconds (WALLBOARD_INTERVAL_MS).',
+          'Sends a snapshot (the same JSON as GET /v1/wallboard) on connect and then every few seconds (WALLBOARD_INTERVAL_MS).',
         tags: ['wallboard'],
         querystring: query,
-      },
-      preValidation: async (request) => {
-        requireInsights(request);
       },
     },
     (socket, request) => {

@@ -95,18 +95,18 @@ export async function indicatorBenchmark(config: BenchConfig, cases: number): Pr
     const month = `from=${iso(endMs - 29 * DAY)}&to=${to}`;
     const year = `from=${iso(endMs - 364 * DAY)}&to=${to}`;
     const queries: [string, string][] = [
-      ['availability_30d', `/availability?${month}`],
-      ['availability_30d_channel', `/availability?${month}&channel=phone`],
-      ['availability_30d_department', `/availability?${month}&department=streets`],
-      ['availability_365d_category', `/availability?${year}&category=pothole&interval=month`],
-      ['equity_30d', `/equity?${month}`],
-      ['equity_30d_language', `/equity?${month}&dimension=language`],
+      ['availability_30d', `/v1/availability?${month}`],
+      ['availability_30d_channel', `/v1/availability?${month}&channel=phone`],
+      ['availability_30d_department', `/v1/availability?${month}&department=streets`],
+      ['availability_365d_category', `/v1/availability?${year}&category=pothole&interval=month`],
+      ['equity_30d', `/v1/equity?${month}`],
+      ['equity_30d_language', `/v1/equity?${month}&dimension=language`],
       [
         'arbitrary_availability_365d_district_priority',
-        `/availability?${year}&district=backby&priority=normal&interval=month`,
+        `/v1/availability?${year}&district=backby&priority=normal&interval=month`,
       ],
-      ['arbitrary_availability_30d_exact', `/availability?${month}&source=exact`],
-      ['arbitrary_equity_365d_channel', `/equity?${year}&channel=web`],
+      ['arbitrary_availability_30d_exact', `/v1/availability?${month}&source=exact`],
+      ['arbitrary_equity_365d_channel', `/v1/equity?${year}&channel=web`],
     ];
     const headers = { cookie: `samtal_session=${token}` };
     const only = config.BENCH_INDICATOR_QUERIES?.split(',');

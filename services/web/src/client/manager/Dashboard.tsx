@@ -7,15 +7,14 @@ import { pathOf, route } from '../router.ts';
 import { useSignal } from '../state.ts';
 import { Field, Loading, TableWrap, Unavailable, useLoad } from '../ui/common.tsx';
 
-/**
- * Insights API paths (services/insights, routes/*.ts). Insights registers its routes without a
- * version prefix today; if it moves to /v1, this is the one place to change.
- */
+/** Insights API paths (services/insights, routes/*.ts), versioned under /v1 like the other services. */
 const INSIGHTS = {
-  availability: '/availability',
-  equity: '/equity',
-  dialogueEquity: '/equity/dialogues',
-  wallboard: '/wallboard',
+  availability: '/v1/availability',
+  equity: '/v1/equity',
+  dialogueEquity: '/v1/equity/dialogues',
+  wallboard: '/v1/wallboard',
+  /** The WebSocket lives on its own path; a socket opened on /v1/wallboard never upgraded. */
+  wallboardSocket: '/v1/wallboard/ws',
 };
 
 type Suppressed = { suppressed: true };
@@ -381,7 +380,7 @@ function WallboardView() {
     let ws: WebSocket | null = null;
     let poll: ReturnType<typeof setInterval> | undefined = setInterval(() => setTick((n) => n + 1), 15_000);
     try {
-      ws = new WebSocket(socketUrl('insights', INSIGHTS.wallboard));
+      ws = new WebSocket(socketUrl('insights', INSIGHTS.wallboardSocket));
       ws.addEventListener('message', () => {
         setMode('live');
         if (poll) {
