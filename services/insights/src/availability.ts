@@ -41,12 +41,16 @@ export async function exactSums(
     }
     return sums;
   };
-  for (const row of await fetchCases(db, tenant.id, period.start, period.end, filters, tenant.timeZone)) {
+  const [cases, contacts] = await Promise.all([
+    fetchCases(db, tenant.id, period.start, period.end, filters, tenant.timeZone),
+    fetchContacts(db, tenant.id, period.start, period.end, filters, tenant.timeZone),
+  ]);
+  for (const row of cases) {
     const durations = caseMinutes(row, ctx);
     addCase(total, row, ctx, durations);
     addCase(bucket(row.day), row, ctx, durations);
   }
-  for (const row of await fetchContacts(db, tenant.id, period.start, period.end, filters, tenant.timeZone)) {
+  for (const row of contacts) {
     addContact(total, row);
     addContact(bucket(row.day), row);
   }
@@ -75,33 +79,34 @@ export async function availabilityReport(
   query: AvailabilityQuery,
   facts: Omit<FactContext, 'calendar'>,
 ) {
-  let source = chooseSource(query);
-  let result: BucketedSums & { refreshedAt: Date | null } = {
-    total: emptySums(),
-    buckets: new Map(),
-    refreshedAt: null,
+  // The sums, presence and backlog are independent queries: run them side by side (each on its own
+  // pooled connection) instead of one after the other.
+  const sums = async (): Promise<
+    { source: 'rollup' | 'exact' } & BucketedSums & { refreshedAt: Date | null }
+  > => {
+    if (chooseSource(query) === 'rollup') {
+      const fromRollups = await rollupSums(db, tenant.id, query.period, query.filters, query.interval);
+      // `auto` on a tenant whose rollups were never built answers exactly rather than with zeros.
+      if (fromRollups.refreshedAt !== null || query.source !== 'auto')
+        return { source: 'rollup', ...fromRollups };
+    }
+    const exact = await exactSums(db, tenant, query.period, query.filters, query.interval, facts);
+    return { source: 'exact', ...exact, refreshedAt: null };
   };
-  if (source === 'rollup') {
-    result = await rollupSums(db, tenant.id, query.period, query.filters, query.interval);
-    // `auto` on a tenant whose rollups were never built answers exactly rather than with zeros.
-    if (result.refreshedAt === null && query.source === 'auto') source = 'exact';
-  }
-  if (source === 'exact') {
-    result = {
-      ...(await exactSums(db, tenant, query.period, query.filters, query.interval, facts)),
-      refreshedAt: null,
-    };
-  }
+  const [result, presence, backlog] = await Promise.all([
+    sums(),
+    fetchPresenceSeconds(
+      db,
+      tenant.id,
+      query.period.start,
+      query.period.end,
+      facts.now,
+      query.filters.departmentId,
+    ),
+    fetchBacklog(db, tenant.id, query.filters, facts.now),
+  ]);
+  const { source } = result;
   const k = tenant.smallCellK;
-  const presence = await fetchPresenceSeconds(
-    db,
-    tenant.id,
-    query.period.start,
-    query.period.end,
-    facts.now,
-    query.filters.departmentId,
-  );
-  const backlog = await fetchBacklog(db, tenant.id, query.filters, facts.now);
   const round = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
   const round4 = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
   return {

@@ -3,9 +3,8 @@ import {
   averageHandleTime,
   averageSpeedOfAnswer,
   csatIndexFromSums,
-  median,
-  percentile,
   proportion,
+  quantileOfSorted,
   SATISFIED_RATING,
   serviceLevel,
   serviceLevelMet,
@@ -240,8 +239,21 @@ function share(numerator: number, denominator: number) {
   };
 }
 
+/**
+ * Median and p90 from one sort. A typed array sorts numbers natively, several times faster than
+ * `Array.prototype.sort` with a comparator, which matters for the ~10⁵–10⁶ durations of a city.
+ */
+export function sortedNumbers(values: readonly number[]): number[] {
+  return Array.from(Float64Array.from(values).sort());
+}
+
 function distribution(values: number[]) {
-  return { n: values.length, median: round(median(values), 2), p90: round(percentile(values, 90), 2) };
+  const sorted = sortedNumbers(values);
+  return {
+    n: values.length,
+    median: round(quantileOfSorted(sorted, 0.5), 2),
+    p90: round(quantileOfSorted(sorted, 0.9), 2),
+  };
 }
 
 /**

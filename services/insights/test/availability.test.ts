@@ -193,6 +193,27 @@ describe('availability indicators', () => {
     await server.close();
   });
 
+  it('gives the same case numbers over a long period (feedback by hash join) as over a short one (by key)', async () => {
+    const server = await app();
+    const get = async (from: string, to: string) =>
+      (
+        await server.inject({
+          url: `/v1/availability?from=${from}&to=${to}&source=exact&interval=month`,
+          headers: { cookie: t.cookies.manager },
+        })
+      ).json().totals;
+    // Every case of the fixture lies in March 2026: 31 days by key, 120 days by hash join.
+    const short = await get('2026-03-01', '2026-03-31');
+    const long = await get('2026-01-01', '2026-04-30');
+    expect(short.cases).toBe(6);
+    expect(long.cases).toBe(short.cases);
+    expect(long.csat).toEqual({ ratings: 3, index: 66.67 });
+    expect(long.csat).toEqual(short.csat);
+    expect(long.rates12345).toEqual(short.rates12345);
+    expect(long.firstResponseMinutes).toEqual(short.firstResponseMinutes);
+    await server.close();
+  });
+
   it('suppresses satisfaction and CSAT below k ratings', async () => {
     const server = await app();
     const res = await server.inject({
