@@ -14,9 +14,9 @@ import {
 import {
   type CaseFilters,
   fetchBacklog,
-  fetchCases,
   fetchContacts,
   fetchPresenceSeconds,
+  forEachCase,
 } from './queries.ts';
 import { type BucketedSums, rollupSums } from './rollups.ts';
 
@@ -41,15 +41,14 @@ export async function exactSums(
     }
     return sums;
   };
-  const [cases, contacts] = await Promise.all([
-    fetchCases(db, tenant.id, period.start, period.end, filters, tenant.timeZone),
+  const [contacts] = await Promise.all([
     fetchContacts(db, tenant.id, period.start, period.end, filters, tenant.timeZone),
+    forEachCase(db, tenant.id, period.start, period.end, filters, tenant.timeZone, (row) => {
+      const durations = caseMinutes(row, ctx);
+      addCase(total, row, ctx, durations);
+      addCase(bucket(row.day), row, ctx, durations);
+    }),
   ]);
-  for (const row of cases) {
-    const durations = caseMinutes(row, ctx);
-    addCase(total, row, ctx, durations);
-    addCase(bucket(row.day), row, ctx, durations);
-  }
   for (const row of contacts) {
     addContact(total, row);
     addContact(bucket(row.day), row);

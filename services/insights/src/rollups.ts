@@ -3,7 +3,7 @@ import { zonedInstant } from './business-time.ts';
 import { addDays, bucketOf, type Interval, type Period, type TenantContext } from './context.ts';
 import { addCase, addContact, addSums, emptySums, type FactContext, type Sums } from './facts.ts';
 import { fromPg, toPg } from './pg-time.ts';
-import { type CaseFilters, fetchCases, fetchContacts } from './queries.ts';
+import { type CaseFilters, fetchContacts, forEachCase } from './queries.ts';
 
 /**
  * Daily rollups (`insight_rollups_daily`) for the standard cuts: day × category × department ×
@@ -37,9 +37,9 @@ export async function refreshRollupDay(
     }
     return g.sums;
   };
-  for (const row of await fetchCases(db, tenant.id, start, end, {}, tenant.timeZone)) {
+  await forEachCase(db, tenant.id, start, end, {}, tenant.timeZone, (row) => {
     addCase(group(row.categoryId, row.departmentId, row.channel), row, ctx);
-  }
+  });
   for (const row of await fetchContacts(db, tenant.id, start, end, {}, tenant.timeZone)) {
     addContact(group(row.categoryId, row.departmentId, row.channel), row);
   }
