@@ -9,13 +9,14 @@ import { Field, Loading, TableWrap, Unavailable, useLoad } from '../ui/common.ts
 
 /**
  * Insights API paths (services/insights, routes/*.ts). Insights registers its routes without a
- * version prefix today; if it moves to /v1, this is the one place to change.
+ * version prefix today; when it moves them under /v1, INSIGHTS_BASE is the one line to change.
  */
+const INSIGHTS_BASE = '';
 const INSIGHTS = {
-  availability: '/availability',
-  equity: '/equity',
-  dialogueEquity: '/equity/dialogues',
-  wallboard: '/wallboard',
+  availability: `${INSIGHTS_BASE}/availability`,
+  equity: `${INSIGHTS_BASE}/equity`,
+  dialogueEquity: `${INSIGHTS_BASE}/equity/dialogues`,
+  wallboard: `${INSIGHTS_BASE}/wallboard`,
 };
 
 type Suppressed = { suppressed: true };
