@@ -125,7 +125,10 @@ describe('administrator and facilitator in Chromium', () => {
     await page.locator('#dialogue-partners').fill('Parkförvaltningen');
     await page.getByRole('button', { name: 'Spara' }).click();
     await page.getByText('Sparat.').waitFor({ state: 'attached' });
-    await page.getByRole('row', { name: /Bänkar i Vasaparken/ }).getByRole('button', { name: /Genomför/ }).click();
+    await page
+      .getByRole('row', { name: /Bänkar i Vasaparken/ })
+      .getByRole('button', { name: /Genomför/ })
+      .click();
     await expect.poll(() => status.textContent()).toBe('Öppen');
 
     // The sign-in sheet: a negative count is refused next to the count.
@@ -144,9 +147,10 @@ describe('administrator and facilitator in Chromium', () => {
       .getByRole('button', { name: 'Lägg till', exact: true })
       .click();
     await page.getByRole('row', { name: /Fler bänkar vid lekplatsen/ }).waitFor();
-    await page.getByRole('group', { name: 'Vad som beslutades eller gjordes' }).getByLabel('Svenska').fill(
-      'Fem nya bänkar vid lekplatsen',
-    );
+    await page
+      .getByRole('group', { name: 'Vad som beslutades eller gjordes' })
+      .getByLabel('Svenska')
+      .fill('Fem nya bänkar vid lekplatsen');
     await page.getByLabel('Beaktat', { exact: true }).selectOption('taken');
     await page.getByRole('button', { name: 'Lägg till resultatet' }).click();
     await page.getByRole('heading', { name: 'Beslut: Fem nya bänkar vid lekplatsen' }).waitFor();
@@ -164,6 +168,30 @@ describe('administrator and facilitator in Chromium', () => {
     await resident.getByText('Fem nya bänkar vid lekplatsen').waitFor();
     await resident.getByRole('cell', { name: 'Fler bänkar vid lekplatsen' }).waitFor();
     await expectAccessible(resident, 'facilitator-03-resident-you-said-we-did');
+    expect(errors.flat()).toEqual([]);
+  });
+
+  it('a resident signs up for an open dialogue and says what they think; the facilitator sees it', async () => {
+    const resident = await open('/dialogues');
+    await resident.getByRole('link', { name: 'Unga om Skiljebo park' }).click();
+    await resident.getByRole('heading', { name: 'Anmäl dig' }).waitFor();
+    await resident.locator('#register-email').fill('inte en adress');
+    await resident.getByRole('button', { name: 'Anmäl mig' }).click();
+    await resident.locator('#register-email-error').waitFor();
+    await resident.locator('#register-email').fill('');
+    await resident.getByRole('button', { name: 'Anmäl mig' }).click();
+    await resident.getByText('Du är anmäld.', { exact: false }).waitFor();
+    await resident.locator('#contribution-body').fill('Mer belysning vid skateparken');
+    await resident.getByRole('button', { name: 'Skicka', exact: true }).click();
+    await resident.getByText('Tack, vi har tagit emot det.').waitFor();
+    await expectAccessible(resident, 'resident-dialogue-contribution');
+
+    const page = await open('/facilitator', 'facilitator@vasteras.demo');
+    await page
+      .getByRole('row', { name: /Unga om Skiljebo park/ })
+      .getByRole('button', { name: /Genomför/ })
+      .click();
+    await page.getByRole('row', { name: /Mer belysning vid skateparken/ }).waitFor();
     expect(errors.flat()).toEqual([]);
   });
 });
