@@ -44,7 +44,7 @@ describe('administrator and facilitator in Chromium', () => {
     await stack?.stop();
   });
 
-  it('an administrator adds a category with a question; residents are asked it', async () => {
+  it('an administrator adds a category with a question (residents are asked it), an API key and a staff member', async () => {
     const admin = await open('/admin/categories', 'admin@vasteras.demo');
     await admin.getByRole('heading', { level: 3, name: 'Lägg till i Kategorier' }).waitFor();
 
@@ -85,6 +85,40 @@ describe('administrator and facilitator in Chromium', () => {
     await admin.getByRole('button', { name: 'Spara' }).click();
     await admin.getByText('Sparat.').waitFor({ state: 'attached' });
     await admin.getByRole('heading', { level: 3, name: 'Lägg till i Kategorier' }).waitFor();
+
+    // An API key is shown once; revoking asks for a confirmation first.
+    await admin.getByRole('link', { name: 'API-nycklar' }).click();
+    await admin.locator('#api-key-name').fill('Felanmälningsappen');
+    await admin.getByRole('button', { name: 'Lägg till', exact: true }).click();
+    expect(await admin.getByTestId('new-api-key').textContent()).toMatch(/^s311_/);
+    const key = admin.getByRole('row', { name: /Felanmälningsappen/ });
+    await key.getByRole('button', { name: /Återkalla/ }).click();
+    await admin.getByRole('button', { name: 'Återkalla Felanmälningsappen: bekräfta' }).click();
+    await expect.poll(() => key.getByRole('button', { name: /Återkalla/ }).count()).toBe(0);
+
+    // A staff member with a role and a department; then deactivated.
+    await admin.getByRole('link', { name: 'Personal' }).click();
+    await admin.locator('#staff-email').fill('ny.handlaggare@vasteras.demo');
+    await admin.locator('#staff-displayName').fill('Nora Ny');
+    await admin
+      .getByRole('group', { name: /^Roller/ })
+      .getByLabel('handläggare i kontaktcenter')
+      .check();
+    await admin
+      .getByRole('group', { name: /^Förvaltningar/ })
+      .getByLabel('Kontaktcenter')
+      .check();
+    await admin.locator('#staff-password').fill('kort');
+    await admin.getByRole('button', { name: 'Lägg till', exact: true }).click();
+    await admin.locator('#staff-password-error').waitFor();
+    await admin.locator('#staff-password').fill('ett långt och bra lösenord');
+    await admin.getByRole('button', { name: 'Lägg till', exact: true }).click();
+    const nora = admin.getByRole('row', { name: /Nora Ny/ });
+    await nora.getByRole('cell', { name: 'Kontaktcenter', exact: true }).waitFor();
+    await nora.getByRole('button', { name: /Inaktivera/ }).click();
+    await admin.getByRole('button', { name: 'Inaktivera Nora Ny: bekräfta' }).click();
+    await expect.poll(() => nora.getByRole('button', { name: /Inaktivera/ }).count()).toBe(0);
+    await expectAccessible(admin, 'admin-04-staff');
 
     // The resident portal (its catalog not loaded before now) offers the category and asks the question.
     const resident = await open('/');

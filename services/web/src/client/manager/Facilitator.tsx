@@ -199,65 +199,67 @@ function Reach(props: { dialogue: Dialogue; dimensions: DemographicDimension[]; 
           {t('admin.field.venueTotal')}: {data.venueTotal == null ? '—' : formatNumber(data.venueTotal)}
         </li>
       </ul>
-      <form onSubmit={save} aria-labelledby="counts-heading" noValidate>
-        <h5 id="counts-heading">{t('facilitate.counts')}</h5>
-        <p class="hint">{t('facilitate.countsHint')}</p>
-        <ErrorSummary error={failure} />
-        {editable.map((row, i) => (
-          <fieldset key={i} aria-invalid={problemsAt(failure, `rows.${i}`) ? 'true' : undefined}>
-            <legend>{t('facilitate.row', { n: i + 1 })}</legend>
-            {problemsAt(failure, `rows.${i}.groups`) ? (
-              <p class="error-text">{problemsAt(failure, `rows.${i}.groups`)}</p>
-            ) : null}
-            {props.dimensions.map((d) => (
-              <Field key={d.code} id={`row-${i}-${d.code}`} label={d.name}>
+      {props.dialogue.status !== 'open' && props.dialogue.status !== 'closed' ? null : (
+        <form onSubmit={save} aria-labelledby="counts-heading" noValidate>
+          <h5 id="counts-heading">{t('facilitate.counts')}</h5>
+          <p class="hint">{t('facilitate.countsHint')}</p>
+          <ErrorSummary error={failure} />
+          {editable.map((row, i) => (
+            <fieldset key={i} aria-invalid={problemsAt(failure, `rows.${i}`) ? 'true' : undefined}>
+              <legend>{t('facilitate.row', { n: i + 1 })}</legend>
+              {problemsAt(failure, `rows.${i}.groups`) ? (
+                <p class="error-text">{problemsAt(failure, `rows.${i}.groups`)}</p>
+              ) : null}
+              {props.dimensions.map((d) => (
+                <Field key={d.code} id={`row-${i}-${d.code}`} label={d.name}>
+                  {(aria) => (
+                    <select
+                      {...aria}
+                      value={row.groups[d.code] ?? ''}
+                      onChange={(e) => set(i, { groups: { ...row.groups, [d.code]: e.currentTarget.value } })}
+                    >
+                      <option value="">{t('demographics.preferNot')}</option>
+                      {d.groups
+                        .filter((g) => g.code !== 'unknown')
+                        .map((g) => (
+                          <option key={g.code} value={g.code}>
+                            {g.name}
+                          </option>
+                        ))}
+                    </select>
+                  )}
+                </Field>
+              ))}
+              <Field
+                id={`row-${i}-count`}
+                label={t('facilitate.people')}
+                error={problemsAt(failure, `rows.${i}.count`)}
+              >
                 {(aria) => (
-                  <select
+                  <input
                     {...aria}
-                    value={row.groups[d.code] ?? ''}
-                    onChange={(e) => set(i, { groups: { ...row.groups, [d.code]: e.currentTarget.value } })}
-                  >
-                    <option value="">{t('demographics.preferNot')}</option>
-                    {d.groups
-                      .filter((g) => g.code !== 'unknown')
-                      .map((g) => (
-                        <option key={g.code} value={g.code}>
-                          {g.name}
-                        </option>
-                      ))}
-                  </select>
+                    type="text"
+                    inputMode="numeric"
+                    value={row.count}
+                    onInput={(e) => set(i, { count: e.currentTarget.value })}
+                  />
                 )}
               </Field>
-            ))}
-            <Field
-              id={`row-${i}-count`}
-              label={t('facilitate.people')}
-              error={problemsAt(failure, `rows.${i}.count`)}
+            </fieldset>
+          ))}
+          <div class="actions">
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => setRows([...editable, { groups: {}, count: '' }])}
             >
-              {(aria) => (
-                <input
-                  {...aria}
-                  type="text"
-                  inputMode="numeric"
-                  value={row.count}
-                  onInput={(e) => set(i, { count: e.currentTarget.value })}
-                />
-              )}
-            </Field>
-          </fieldset>
-        ))}
-        <div class="actions">
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => setRows([...editable, { groups: {}, count: '' }])}
-          >
-            {t('facilitate.addRow')}
-          </button>
-          <button type="submit">{t('facilitate.saveCounts')}</button>
-        </div>
-        <LiveRegion message={note} />
-      </form>
+              {t('facilitate.addRow')}
+            </button>
+            <button type="submit">{t('facilitate.saveCounts')}</button>
+          </div>
+          <LiveRegion message={note} />
+        </form>
+      )}
     </section>
   );
 }
@@ -298,11 +300,15 @@ function Heard(props: { dialogue: Dialogue; onChanged: () => void }) {
       { name: 'body', kind: 'textarea', required: true, label: 'facilitate.said' },
       { name: 'themes', kind: 'list', hint: 'admin.hint.list' },
     ],
-    create: async (body) => {
-      const result = await call('dialogue', `${base(id)}/contributions`, { body });
-      contributions.reload();
-      return result;
-    },
+    // What was said is recorded while the dialogue is open.
+    create:
+      props.dialogue.status !== 'open'
+        ? undefined
+        : async (body) => {
+            const result = await call('dialogue', `${base(id)}/contributions`, { body });
+            contributions.reload();
+            return result;
+          },
   };
   const [kind, setKind] = useState('decision');
   const [titles, setTitles] = useState<Record<string, string>>({});
@@ -373,92 +379,96 @@ function Heard(props: { dialogue: Dialogue; onChanged: () => void }) {
             </ul>
           </article>
         ))}
-        <form onSubmit={addOutcome} aria-labelledby={`new-outcome-${id}`} noValidate>
-          <h5 id={`new-outcome-${id}`}>{t('facilitate.newOutcome')}</h5>
-          <ErrorSummary error={failure} />
-          <Field id={`outcome-kind-${id}`} label={t('facilitate.outcomeKind')}>
-            {(aria) => (
-              <select {...aria} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-                {['decision', 'action'].map((k) => (
-                  <option key={k} value={k}>
-                    {t(`facilitate.kind.${k}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <fieldset aria-invalid={problemsAt(failure, 'titles') ? 'true' : undefined}>
-            <legend>{t('facilitate.outcomeTitle')}</legend>
-            {problemsAt(failure, 'titles') ? <p class="error-text">{problemsAt(failure, 'titles')}</p> : null}
-            {languages.map((l) => (
-              <div class="field field--inline" key={l}>
-                <label for={`outcome-title-${id}-${l}`}>{languageName(l)}</label>
-                <input
-                  type="text"
-                  id={`outcome-title-${id}-${l}`}
-                  lang={l}
-                  value={titles[l] ?? ''}
-                  onInput={(e) => setTitles({ ...titles, [l]: e.currentTarget.value })}
-                />
-              </div>
-            ))}
-          </fieldset>
-          {said.length ? (
-            <fieldset>
-              <legend>{t('facilitate.answers')}</legend>
-              {said.map((c) => {
-                const link = links[c.id] ?? { response: '', reason: '' };
-                const setLink = (change: Partial<typeof link>) =>
-                  setLinks({ ...links, [c.id]: { ...link, ...change } });
-                return (
-                  <div key={c.id} class="card">
-                    <p>“{c.body}”</p>
-                    <Field
-                      id={`link-${c.id}`}
-                      label={t('facilitate.response')}
-                      error={linkProblem(c.id, 'contributionId')}
-                    >
-                      {(aria) => (
-                        <select
-                          {...aria}
-                          value={link.response}
-                          onChange={(e) => setLink({ response: e.currentTarget.value })}
-                        >
-                          <option value="">{t('facilitate.notLinked')}</option>
-                          {RESPONSES.map((r) => (
-                            <option key={r} value={r}>
-                              {t(`dialogues.response.${r}`)}
-                            </option>
-                          ))}
-                        </select>
-                      )}
-                    </Field>
-                    {link.response && link.response !== 'taken' ? (
+        {props.dialogue.status === 'planned' || props.dialogue.status === 'reported' ? null : (
+          <form onSubmit={addOutcome} aria-labelledby={`new-outcome-${id}`} noValidate>
+            <h5 id={`new-outcome-${id}`}>{t('facilitate.newOutcome')}</h5>
+            <ErrorSummary error={failure} />
+            <Field id={`outcome-kind-${id}`} label={t('facilitate.outcomeKind')}>
+              {(aria) => (
+                <select {...aria} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+                  {['decision', 'action'].map((k) => (
+                    <option key={k} value={k}>
+                      {t(`facilitate.kind.${k}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <fieldset aria-invalid={problemsAt(failure, 'titles') ? 'true' : undefined}>
+              <legend>{t('facilitate.outcomeTitle')}</legend>
+              {problemsAt(failure, 'titles') ? (
+                <p class="error-text">{problemsAt(failure, 'titles')}</p>
+              ) : null}
+              {languages.map((l) => (
+                <div class="field field--inline" key={l}>
+                  <label for={`outcome-title-${id}-${l}`}>{languageName(l)}</label>
+                  <input
+                    type="text"
+                    id={`outcome-title-${id}-${l}`}
+                    lang={l}
+                    value={titles[l] ?? ''}
+                    onInput={(e) => setTitles({ ...titles, [l]: e.currentTarget.value })}
+                  />
+                </div>
+              ))}
+            </fieldset>
+            {said.length ? (
+              <fieldset>
+                <legend>{t('facilitate.answers')}</legend>
+                {said.map((c) => {
+                  const link = links[c.id] ?? { response: '', reason: '' };
+                  const setLink = (change: Partial<typeof link>) =>
+                    setLinks({ ...links, [c.id]: { ...link, ...change } });
+                  return (
+                    <div key={c.id} class="card">
+                      <p>“{c.body}”</p>
                       <Field
-                        id={`reason-${c.id}`}
-                        label={t('facilitate.reason')}
-                        error={linkProblem(c.id, 'reason')}
+                        id={`link-${c.id}`}
+                        label={t('facilitate.response')}
+                        error={linkProblem(c.id, 'contributionId')}
                       >
                         {(aria) => (
-                          <input
+                          <select
                             {...aria}
-                            type="text"
-                            value={link.reason}
-                            onInput={(e) => setLink({ reason: e.currentTarget.value })}
-                          />
+                            value={link.response}
+                            onChange={(e) => setLink({ response: e.currentTarget.value })}
+                          >
+                            <option value="">{t('facilitate.notLinked')}</option>
+                            {RESPONSES.map((r) => (
+                              <option key={r} value={r}>
+                                {t(`dialogues.response.${r}`)}
+                              </option>
+                            ))}
+                          </select>
                         )}
                       </Field>
-                    ) : null}
-                  </div>
-                );
-              })}
-            </fieldset>
-          ) : null}
-          <div class="actions">
-            <button type="submit">{t('facilitate.addOutcome')}</button>
-          </div>
-          <LiveRegion message={note} />
-        </form>
+                      {link.response && link.response !== 'taken' ? (
+                        <Field
+                          id={`reason-${c.id}`}
+                          label={t('facilitate.reason')}
+                          error={linkProblem(c.id, 'reason')}
+                        >
+                          {(aria) => (
+                            <input
+                              {...aria}
+                              type="text"
+                              value={link.reason}
+                              onInput={(e) => setLink({ reason: e.currentTarget.value })}
+                            />
+                          )}
+                        </Field>
+                      ) : null}
+                    </div>
+                  );
+                })}
+              </fieldset>
+            ) : null}
+            <div class="actions">
+              <button type="submit">{t('facilitate.addOutcome')}</button>
+            </div>
+            <LiveRegion message={note} />
+          </form>
+        )}
       </section>
     </>
   );
@@ -502,7 +512,7 @@ function IndicatorTables(props: { dialogue: Dialogue; dimensions: DemographicDim
           <TableWrap key={d.dimension} label={title}>
             <table>
               <caption>
-                {title} · {t('dash.rose')}: {ratio(d.reach.roseIndex)}
+                {title} · {t('dash.rose', { value: ratio(d.reach.roseIndex) })}
               </caption>
               <thead>
                 <tr>
@@ -572,7 +582,12 @@ function Facilitator() {
     title: t('facilitate.dialogues'),
     load: (signal) =>
       call<{ dialogues: Row[] }>('dialogue', '/v1/dialogues', { signal }).then((d) => d.dialogues),
-    columns: ['title', 'method', 'status', 'createdAt'],
+    columns: [
+      'title',
+      'method',
+      { label: t('admin.field.status'), render: (r) => t(`dialogues.status.${r.status}`) },
+      'createdAt',
+    ],
     rowLabel: (r) => String(r.title),
     fields: [
       { name: 'title', kind: 'text', required: true },

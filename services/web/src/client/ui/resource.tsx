@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type FieldProblem } from '../api.ts';
 import { lang, languageName, languages, t } from '../i18n.ts';
 import { ErrorSummary, Field, LiveRegion, TableWrap } from './common.tsx';
@@ -77,7 +77,10 @@ export function getPath(row: Row, path: string): unknown {
 function setPath(body: Row, path: string, value: unknown): void {
   const keys = path.split('.');
   let target = body;
-  for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Row;
+  for (const k of keys.slice(0, -1)) {
+    if (target[k] == null) target[k] = {};
+    target = target[k] as Row;
+  }
   target[keys[keys.length - 1]!] = value;
 }
 
@@ -466,6 +469,10 @@ export function ResourceEditor(props: { spec: ResourceSpec; rows: Row[]; reload:
   const [formKey, setFormKey] = useState(0);
   const formRef = useRef<HTMLDivElement>(null);
   const byName = new Map(spec.fields.map((f) => [f.name, f]));
+  // The confirm button replaces the one pressed; keyboard focus goes with it.
+  useEffect(() => {
+    if (confirming) document.getElementById(`${spec.id}-confirm`)?.focus();
+  }, [confirming]);
 
   function edit(row: Row) {
     setEditing(row);
@@ -538,11 +545,13 @@ export function ResourceEditor(props: { spec: ResourceSpec; rows: Row[]; reload:
                       ) : null}
                       {spec.remove && (spec.remove.shown?.(r) ?? true) ? (
                         confirming === k ? (
-                          <span
-                            role="group"
-                            aria-label={t('admin.confirm', { action: spec.remove.label, name })}
-                          >
-                            <button type="button" class="danger" onClick={() => void remove(r)}>
+                          <span>
+                            <button
+                              type="button"
+                              id={`${spec.id}-confirm`}
+                              class="danger"
+                              onClick={() => void remove(r)}
+                            >
                               {t('admin.confirm', { action: spec.remove.label, name })}
                             </button>{' '}
                             <button type="button" class="link" onClick={() => setConfirming(null)}>
