@@ -58,7 +58,7 @@ interface Outcome {
     contribution: { body: string };
   }[];
 }
-interface Indicators {
+export interface Indicators {
   smallCellK: number;
   participants: Cell;
   contributions: Cell;
@@ -87,7 +87,7 @@ const pct = (v: number | null | undefined) => (v == null ? '—' : `${formatNumb
 const ratio = (v: number | null | undefined) => (v == null ? '—' : formatNumber(v, 2));
 const pick = (texts: Record<string, string>) => texts[lang.get()] ?? Object.values(texts)[0] ?? '';
 
-function useDimensions() {
+export function useDimensions() {
   const language = useSignal(lang);
   return useLoad(
     (signal) =>
@@ -482,15 +482,24 @@ function IndicatorTables(props: { dialogue: Dialogue; dimensions: DemographicDim
   );
   if (data.loading && !data.data) return <Loading />;
   if (data.error) return <Unavailable error={data.error} what={t('facilitate.indicators')} />;
-  const ind = data.data!;
+  return (
+    <section aria-labelledby={`indicators-${id}`}>
+      <h4 id={`indicators-${id}`}>{t('facilitate.indicators')}</h4>
+      <IndicatorsView indicators={data.data!} dimensions={props.dimensions} />
+    </section>
+  );
+}
+
+/** Reach, heard and influence per group of each dimension (one dialogue, or several pooled). */
+export function IndicatorsView(props: { indicators: Indicators; dimensions: DemographicDimension[] }) {
+  const ind = props.indicators;
   const names = new Map(props.dimensions.map((d) => [d.code, d]));
   const groupName = (dimension: string, group: string) =>
     group === 'unknown'
       ? t('demographics.preferNot')
       : (names.get(dimension)?.groups.find((g) => g.code === group)?.name ?? group);
   return (
-    <section aria-labelledby={`indicators-${id}`}>
-      <h4 id={`indicators-${id}`}>{t('facilitate.indicators')}</h4>
+    <>
       <p>
         {t('dialogues.reach', {
           participants: cellText(ind.participants),
@@ -542,7 +551,7 @@ function IndicatorTables(props: { dialogue: Dialogue; dimensions: DemographicDim
           </TableWrap>
         );
       })}
-    </section>
+    </>
   );
 }
 
