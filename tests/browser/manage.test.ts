@@ -10,6 +10,9 @@ import { DEMO_PASSWORD, startStack } from './stack.ts';
  * then get in the portal; a facilitator runs a dialogue from plan to "you said, we did", which
  * residents then read. axe-core runs on each page; screenshots go to tests/artifacts/browser/.
  */
+/** expect.poll waits 1 s by default; a machine under load needs longer for a change to show. */
+const patience = { timeout: 15_000 };
+
 describe('administrator and facilitator in Chromium', () => {
   const ctx = useTestContext();
   let stack: Awaited<ReturnType<typeof startStack>>;
@@ -94,7 +97,7 @@ describe('administrator and facilitator in Chromium', () => {
     const key = admin.getByRole('row', { name: /Felanmälningsappen/ });
     await key.getByRole('button', { name: /Återkalla/ }).click();
     await admin.getByRole('button', { name: 'Återkalla Felanmälningsappen: bekräfta' }).click();
-    await expect.poll(() => key.getByRole('button', { name: /Återkalla/ }).count()).toBe(0);
+    await expect.poll(() => key.getByRole('button', { name: /Återkalla/ }).count(), patience).toBe(0);
 
     // A staff member with a role and a department; then deactivated.
     await admin.getByRole('link', { name: 'Personal' }).click();
@@ -117,7 +120,7 @@ describe('administrator and facilitator in Chromium', () => {
     await nora.getByRole('cell', { name: 'Kontaktcenter', exact: true }).waitFor();
     await nora.getByRole('button', { name: /Inaktivera/ }).click();
     await admin.getByRole('button', { name: 'Inaktivera Nora Ny: bekräfta' }).click();
-    await expect.poll(() => nora.getByRole('button', { name: /Inaktivera/ }).count()).toBe(0);
+    await expect.poll(() => nora.getByRole('button', { name: /Inaktivera/ }).count(), patience).toBe(0);
     await expectAccessible(admin, 'admin-04-staff');
 
     // The resident portal (its catalog not loaded before now) offers the category and asks the question.
@@ -147,9 +150,9 @@ describe('administrator and facilitator in Chromium', () => {
 
     await row.getByRole('button', { name: /Genomför/ }).click();
     const status = page.getByTestId('dialogue-status');
-    await expect.poll(() => status.textContent()).toBe('Planerad');
+    await expect.poll(() => status.textContent(), patience).toBe('Planerad');
     await page.getByRole('button', { name: 'Öppna dialogen' }).click();
-    await expect.poll(() => status.textContent()).toBe('Öppen');
+    await expect.poll(() => status.textContent(), patience).toBe('Öppen');
 
     // A reload keeps the session; the CSRF token comes back from /v1/auth/me, so changes still work.
     await page.evaluate(() => sessionStorage.clear());
@@ -163,7 +166,7 @@ describe('administrator and facilitator in Chromium', () => {
       .getByRole('row', { name: /Bänkar i Vasaparken/ })
       .getByRole('button', { name: /Genomför/ })
       .click();
-    await expect.poll(() => status.textContent()).toBe('Öppen');
+    await expect.poll(() => status.textContent(), patience).toBe('Öppen');
 
     // The sign-in sheet: a negative count is refused next to the count.
     await page.locator('#row-0-count').fill('-3');
@@ -171,7 +174,7 @@ describe('administrator and facilitator in Chromium', () => {
     await page.locator('#row-0-count-error').waitFor();
     await page.locator('#row-0-count').fill('14');
     await page.getByRole('button', { name: 'Spara räkningen' }).click();
-    await expect.poll(() => page.getByTestId('reach-total').textContent()).toBe('14');
+    await expect.poll(() => page.getByTestId('reach-total').textContent(), patience).toBe('14');
 
     // What was said, and the outcome that answers it.
     await page.locator('[id^="contribution-"][id$="-kind"]').selectOption('idea');
@@ -190,9 +193,9 @@ describe('administrator and facilitator in Chromium', () => {
     await page.getByRole('heading', { name: 'Beslut: Fem nya bänkar vid lekplatsen' }).waitFor();
 
     await page.getByRole('button', { name: 'Stäng dialogen' }).click();
-    await expect.poll(() => status.textContent()).toBe('Stängd');
+    await expect.poll(() => status.textContent(), patience).toBe('Stängd');
     await page.getByRole('button', { name: 'Publicera ”ni sa, vi gjorde”' }).click();
-    await expect.poll(() => status.textContent()).toBe('Återrapporterad');
+    await expect.poll(() => status.textContent(), patience).toBe('Återrapporterad');
     await page.getByRole('heading', { name: 'Räckvidd, hörda och inflytande' }).waitFor();
     await expectAccessible(page, 'facilitator-02-reported');
 
