@@ -185,7 +185,7 @@ export const agentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
     async (request, reply) => {
       const staff = staffOf(request);
       const body = request.body;
-      const created = await inCaseTransaction(writer, async (unit) => {
+      const created = await inCaseTransaction(writer, staff.tenantId, async (unit) => {
         const { row, accessToken } = await createContactCase(unit, {
           tenantId: staff.tenantId,
           channel: body.channel,

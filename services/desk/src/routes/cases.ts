@@ -138,7 +138,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
     async (request) => {
       const staff = staffOf(request);
       const caseId = request.params.id;
-      return inCaseTransaction(writer, async (unit) => {
+      return inCaseTransaction(writer, staff.tenantId, async (unit) => {
         // The atomic part: only a row nobody has claimed is updated; concurrent claimers queue on the
         // row lock and see it claimed when their turn comes.
         const [won] = await unit.tx
