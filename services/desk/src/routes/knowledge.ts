@@ -471,7 +471,7 @@ async function replyWithArticle(
   article: ArticleRow,
   body: string | undefined,
 ) {
-  return inCaseTransaction(writer, async (unit) => {
+  return inCaseTransaction(writer, me.tenantId, async (unit) => {
     const current = await lockCase(unit.tx, me.tenantId, caseId);
     const assisting = await unit.tx
       .select({ id: schema.caseAssistingDepartments.departmentId })
