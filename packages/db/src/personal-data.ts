@@ -431,6 +431,7 @@ export const personalData: PersonalDataMap = {
     body: '-',
     createdBy: '-',
     createdAt: '-',
+    archivedAt: '-',
   },
   outbox: {
     id: '-',

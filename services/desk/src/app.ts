@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { departmentRoutes } from './routes/department.ts';
+import { departmentDirectory } from './routes/departments-directory.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { presenceRoutes } from './routes/presence.ts';
 
@@ -55,6 +56,7 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
   await app.register(caseRoutes, deps);
   await app.register(agentRoutes, deps);
   await app.register(departmentRoutes, deps);
+  await app.register(departmentDirectory, deps);
   await app.register(auditRoutes, deps);
   await app.register(adminRoutes, deps);
   return app;
