@@ -457,6 +457,24 @@ export const personalData: PersonalDataMap = {
     data: '-', // records that something happened, never the erased data itself
     createdAt: '-',
   },
+  retentionPolicies: { id: '-', tenantId: '-', categoryId: '-', days: '-', updatedBy: '-', updatedAt: '-' },
+  retentionRuns: {
+    id: '-',
+    tenantId: '-',
+    status: '-',
+    dryRun: '-',
+    requestedBy: '-',
+    jobId: '-',
+    asOf: '-',
+    due: '-',
+    anonymised: '-',
+    batches: '-',
+    report: '-', // counts per category and dates only
+    error: '-',
+    createdAt: '-',
+    startedAt: '-',
+    finishedAt: '-',
+  },
   // Aggregates per day and cell: counts and durations, no person in them.
   insightRollupsDaily: {
     tenantId: '-',
