@@ -28,8 +28,11 @@ export const queuePayloads = {
   }),
   /** Incremental upkeep of indicator rollups. */
   rollups: z.object({ tenantId: z.uuid(), day: z.iso.date() }),
-  /** Retention: anonymise what is due. */
-  retention: z.object({ tenantId: z.uuid(), dryRun: z.boolean().default(false) }),
+  /**
+   * Retention: anonymise what is due. `runId` names a run an administrator started (a row in
+   * `retention_runs`); the daily schedule leaves it out and the worker creates the run.
+   */
+  retention: z.object({ tenantId: z.uuid(), dryRun: z.boolean().default(false), runId: z.uuid().optional() }),
   /** A department's work queue; one queue per department, named by `departmentQueueName`. */
   department: caseRef.extend({ departmentId: z.uuid(), role: z.enum(['lead', 'assisting']) }),
 } as const;
