@@ -17,6 +17,17 @@ function replacement(key: string, rule: PersonalColumn, column: { columnType: st
     case 'null':
       return sql`${name} = null`;
     case 'redact':
+      if (column.columnType === 'PgJsonb') {
+        // Only the keys that hold free text; the other keys (ids, codes) stay for the metrics.
+        if (!rule.keys?.length) throw new Error(`redacting JSON column ${key} needs its keys`);
+        const keys = sql.join(
+          rule.keys.map((k) => sql`${k}`),
+          sql`, `,
+        );
+        return sql`${name} = case when jsonb_typeof(${name}) = 'object' then (
+          select coalesce(jsonb_object_agg(e.key, case when e.key in (${keys}) then to_jsonb(${REDACTED}::text) else e.value end), '{}'::jsonb)
+          from jsonb_each(${name}) e) else ${name} end`;
+      }
       // Keeps "there was text here" (and NOT NULL columns valid) without the text.
       return sql`${name} = case when ${name} is null then null else ${REDACTED} end`;
     case 'empty':

@@ -34,6 +34,7 @@ const responsesOf = (s: Subjects, tenantId: string) => {
  */
 export const subjectLinks: Partial<Record<TableKey, SubjectLink>> = {
   cases: (s) => inArray(schema.cases.id, s.caseIds),
+  caseEvents: (s) => inArray(schema.caseEvents.caseId, s.caseIds),
   caseAssistingDepartments: (s) => inArray(schema.caseAssistingDepartments.caseId, s.caseIds),
   messages: (s) => inArray(schema.messages.caseId, s.caseIds),
   attachments: (s) => inArray(schema.attachments.caseId, s.caseIds),
@@ -52,8 +53,8 @@ export const subjectLinks: Partial<Record<TableKey, SubjectLink>> = {
 };
 
 /**
- * Tables without personal columns of their own that a subject-access export still includes, for
- * context: the public timeline of the resident's cases and their survey responses.
+ * What a subject-access export reads instead of (or besides) the links above: the timeline of the
+ * resident's cases as they see it (public events), and their survey responses for context.
  */
 export const contextLinks: Partial<Record<TableKey, SubjectLink>> = {
   caseEvents: (s) =>

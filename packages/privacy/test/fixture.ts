@@ -141,13 +141,17 @@ export async function insertResident(
     contribution: `Visited ${who.name}`,
     contributedAt: new Date(),
   });
-  await db.insert(schema.caseEvents).values({
-    tenantId,
-    caseId: c!.id,
-    type: 'created',
-    actorKind: 'resident',
-    visibility: 'public',
-  });
+  await db.insert(schema.caseEvents).values([
+    { tenantId, caseId: c!.id, type: 'created', actorKind: 'resident', visibility: 'public' },
+    {
+      tenantId,
+      caseId: c!.id,
+      type: 'returned',
+      actorKind: 'staff',
+      visibility: 'internal',
+      data: { departmentId: demo.departments.streets, reason: `${who.name} lives in another municipality` },
+    },
+  ]);
   const [dialogue] = await db
     .insert(schema.dialogues)
     .values({
