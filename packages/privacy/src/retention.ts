@@ -133,7 +133,11 @@ export async function recentRuns(db: Executor, tenantId: string, limit = 20): Pr
   return db.select().from(r).where(eq(r.tenantId, tenantId)).orderBy(desc(r.createdAt)).limit(limit);
 }
 
-/** A run not yet finished, if any (the desk refuses to queue a second one). */
+/**
+ * A real run not yet finished, if any (the desk refuses to queue a second one). A run older than a
+ * day that never finished (its worker died and the job gave up) no longer counts: the next run
+ * picks up whatever it left.
+ */
 export async function activeRun(db: Executor, tenantId: string): Promise<RetentionRun | undefined> {
   const r = schema.retentionRuns;
   const [row] = await db
@@ -145,6 +149,7 @@ export async function activeRun(db: Executor, tenantId: string): Promise<Retenti
         sql`${r.status} in ('queued', 'running')`,
         eq(r.dryRun, false),
         isNull(r.finishedAt),
+        sql`${r.createdAt} > now() - interval '1 day'`,
       ),
     )
     .limit(1);

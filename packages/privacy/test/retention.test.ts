@@ -6,6 +6,7 @@ import { useTestContext } from '@samtal/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  activeRun,
   createRun,
   DiskFiles,
   executeRun,
@@ -206,6 +207,16 @@ describe('retention', () => {
     );
     const found = await findDue(ctx.database.db, demo.tenantId, now);
     expect(found.map((f) => f.caseId)).toEqual([ids.potholeYoung]);
+  });
+
+  it('counts a queued run as active for a day, then lets a new one start', async () => {
+    const queued = await createRun(ctx.database.db, { tenantId: demo.tenantId, dryRun: false });
+    expect((await activeRun(ctx.database.db, demo.tenantId))?.id).toBe(queued.id);
+    await ctx.database.db
+      .update(schema.retentionRuns)
+      .set({ createdAt: ago(2) })
+      .where(eq(schema.retentionRuns.id, queued.id));
+    expect(await activeRun(ctx.database.db, demo.tenantId)).toBeUndefined();
   });
 
   it('finds the run of a retried job instead of starting another', async () => {
