@@ -193,7 +193,6 @@ export async function executeRun(
       [run] = await db.update(r).set({ status: 'running', error: null }).where(eq(r.id, runId)).returning();
     }
     await options.onProgress?.(run!);
-    const totals: AnonymiseResult = { rows: {}, filesRemoved: 0 };
     while (!run!.dryRun) {
       const batch = await db.transaction(async (tx) => {
         const ids = await tx.execute<{ id: string }>(sql`
@@ -208,25 +207,31 @@ export async function executeRun(
           { caseIds: ids.map((i) => i.id), participationIds: [] },
           options.files,
         );
+        // Rows touched so far, kept in the report batch by batch so a resumed run counts them all.
+        const [current] = await tx.select().from(r).where(eq(r.id, runId)).for('update');
+        const previous = current!.report as { rows?: AnonymiseResult['rows']; filesRemoved?: number };
+        const totals = addCounts(
+          { rows: { ...previous.rows }, filesRemoved: previous.filesRemoved ?? 0 },
+          result,
+        );
         const [updated] = await tx
           .update(r)
-          .set({ anonymised: sql`${r.anonymised} + ${ids.length}`, batches: sql`${r.batches} + 1` })
+          .set({
+            anonymised: current!.anonymised + ids.length,
+            batches: current!.batches + 1,
+            report: { ...current!.report, rows: totals.rows, filesRemoved: totals.filesRemoved },
+          })
           .where(eq(r.id, runId))
           .returning();
-        return { result, run: updated! };
+        return { run: updated! };
       });
       if (!batch) break;
-      addCounts(totals, batch.result);
       run = batch.run;
       await options.onProgress?.(run);
     }
-    const report = {
-      ...(run!.report as Record<string, unknown>),
-      ...(run!.dryRun ? {} : { rows: totals.rows, filesRemoved: totals.filesRemoved }),
-    };
     [run] = await db
       .update(r)
-      .set({ status: 'done', finishedAt: new Date(), report })
+      .set({ status: 'done', finishedAt: new Date() })
       .where(eq(r.id, runId))
       .returning();
     await options.onProgress?.(run!);

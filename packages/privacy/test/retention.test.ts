@@ -157,6 +157,8 @@ describe('retention', () => {
       },
     });
     expect(done).toMatchObject({ status: 'done', due: 4, anonymised: 4, batches: 2 });
+    // Rows of both attempts are counted: 4 cases, 4 messages, 3 feedback comments.
+    expect(done.report).toMatchObject({ rows: { cases: 4, messages: 4, feedback: 3 }, filesRemoved: 0 });
     expect(progress).toEqual([0, 3, 3, 4, 4]);
 
     const rows = await ctx.database.db
