@@ -11,9 +11,15 @@ const staffPages = [
   '/manager/equity',
   '/manager/wallboard',
   '/manager/dialogues',
+  '/facilitator',
   '/admin/categories',
   '/admin/departments',
+  '/admin/routing',
+  '/admin/sla',
+  '/admin/calendars',
   '/admin/staff',
+  '/admin/apiKeys',
+  '/admin/knowledge',
 ];
 
 /** Every page: axe-core clean, usable at 390×844, in each language, and by keyboard alone. */

@@ -1,6 +1,8 @@
 import { launcherEnv, parseConfig } from '@samtal/config';
 import { DEMO_PASSWORD, seedDemoMunicipality } from '@samtal/db';
 import { deskService } from '@samtal/desk/service';
+import { seedPilotDialogues } from '@samtal/dialogue/seed';
+import { dialogueService } from '@samtal/dialogue/service';
 import { createLogger, type Runnable } from '@samtal/http';
 import { insightsService } from '@samtal/insights/service';
 import { intakeService } from '@samtal/intake/service';
@@ -15,7 +17,8 @@ export { DEMO_PASSWORD };
  * the web server: what a browser talks to in production, minus TLS.
  */
 export async function startStack(ctx: TestContext) {
-  await seedDemoMunicipality(ctx.database.db);
+  const demo = await seedDemoMunicipality(ctx.database.db);
+  await seedPilotDialogues(ctx.database.db, demo.tenantId);
   const config = parseConfig(launcherEnv, {
     DATABASE_URL: ctx.databaseUrl,
     REDIS_URL: ctx.redisUrl,
@@ -34,6 +37,7 @@ export async function startStack(ctx: TestContext) {
   const services: [string, Runnable][] = [
     ['intake', intakeService(config, log)],
     ['desk', deskService(config, log)],
+    ['dialogue', dialogueService(config, log)],
     ['insights', insightsService(config, log)],
   ];
   const urls: Record<string, string> = {};
@@ -44,8 +48,7 @@ export async function startStack(ctx: TestContext) {
       intake: urls.intake!,
       desk: urls.desk!,
       insights: urls.insights!,
-      // The dialogue service is not started here; its pages are checked for accessibility only.
-      dialogue: 'http://127.0.0.1:9',
+      dialogue: urls.dialogue!,
     },
     distDir: defaultDistDir,
   });

@@ -1,4 +1,4 @@
-import type { Database, Transaction } from '@samtal/db';
+import { type Database, inTenantTransaction, type Transaction } from '@samtal/db';
 import type { CaseAction } from '@samtal/domain';
 import { queueNames } from '@samtal/queue';
 import type { Redis } from 'ioredis';
@@ -61,16 +61,18 @@ export class CaseUnit {
 }
 
 /**
- * Runs `work` in a transaction; after the commit, announces the new events to the desks and
+ * Runs `work` in a transaction as the tenant (row-level security lets it touch only that tenant's
+ * rows, see `inTenantTransaction`); after the commit, announces the new events to the desks and
  * publishes the outbox rows (fast path). If the process dies between commit and publish, the
  * relay's sweep publishes them; if Redis is down, clients catch up from PostgreSQL.
  */
 export async function inCaseTransaction<T>(
   writer: CaseWriter,
+  tenantId: string,
   work: (unit: CaseUnit) => Promise<T>,
 ): Promise<T> {
   let unit: CaseUnit | undefined;
-  const result = await writer.db.transaction(async (tx) => {
+  const result = await inTenantTransaction(writer.db, tenantId, async (tx) => {
     unit = new CaseUnit(tx);
     return work(unit);
   });

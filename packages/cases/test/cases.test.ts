@@ -104,6 +104,7 @@ describe('case changes, events and the outbox', () => {
     await subscriber.subscribe(caseEventsChannel(ctx.queuePrefix));
     await inCaseTransaction(
       { db: ctx.database.db, redis: ctx.redis, prefix: ctx.queuePrefix, relay },
+      demo.tenantId,
       async (unit) => {
         await unit.act({ tenantId: demo.tenantId, caseId: c.id, action: 'route', actor: { kind: 'system' } });
         await unit.enqueue([
@@ -176,7 +177,7 @@ describe('case changes, events and the outbox', () => {
       prefix: ctx.queuePrefix,
       relay: new OutboxRelay({ db: ctx.database.db, queues: ctx.queues }),
     };
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       unit.act({
         tenantId: demo.tenantId,
         caseId: c.id,
@@ -189,7 +190,7 @@ describe('case changes, events and the outbox', () => {
       .update(schema.cases)
       .set({ slaPausedAt: pausedAt })
       .where(eq(schema.cases.id, c.id));
-    const { after } = await inCaseTransaction(writer, (unit) =>
+    const { after } = await inCaseTransaction(writer, demo.tenantId, (unit) =>
       unit.act({
         tenantId: demo.tenantId,
         caseId: c.id,

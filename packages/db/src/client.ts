@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.ts';
@@ -34,4 +35,23 @@ export function createDb(url: string, options: DbOptions = {}): DbHandle {
 /** Cheap liveness probe for /health. */
 export async function pingDb(sql: postgres.Sql): Promise<void> {
   await sql`select 1`;
+}
+
+/**
+ * Runs `work` in a transaction as the tenant: the transaction switches to the role `samtal_tenant`
+ * and sets `samtal.tenant_id`, so row-level security (migration 0004) lets it see and write only
+ * that tenant's rows, whatever the queries inside say. Both settings end with the transaction, so a
+ * pooled connection never carries a tenant into the next piece of work.
+ */
+export async function inTenantTransaction<T>(
+  db: Database,
+  tenantId: string,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('role', 'samtal_tenant', true), set_config('samtal.tenant_id', ${tenantId}, true)`,
+    );
+    return work(tx);
+  });
 }

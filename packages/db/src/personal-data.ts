@@ -437,6 +437,7 @@ export const personalData: PersonalDataMap = {
     body: '-',
     createdBy: '-',
     createdAt: '-',
+    archivedAt: '-',
   },
   outbox: {
     id: '-',

@@ -835,6 +835,8 @@ export const knowledgeArticles = pgTable(
     body: text().notNull(),
     createdBy: uuid().references(() => staffUsers.id),
     createdAt: createdAt(),
+    /** Set on the newest version when the article is withdrawn; a new version (an edit) is live again. */
+    archivedAt: at(),
   },
   (t) => [
     uniqueIndex('knowledge_articles_tenant_key_lang_version_uq').on(

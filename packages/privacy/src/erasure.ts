@@ -1,4 +1,4 @@
-import { type Database, type Executor, schema, type Transaction } from '@samtal/db';
+import { type Database, type Executor, inTenantTransaction, schema, type Transaction } from '@samtal/db';
 import { and, eq } from 'drizzle-orm';
 import { type AnonymiseResult, anonymise } from './anonymise.ts';
 import type { FileStore } from './files.ts';
@@ -23,7 +23,8 @@ export async function eraseResident(
   inTransaction?: (tx: Transaction, result: ErasureResult) => Promise<void>,
   now: Date = new Date(),
 ): Promise<ErasureResult> {
-  return db.transaction(async (tx) => {
+  // As the tenant: row-level security confines the erasure to this municipality's rows.
+  return inTenantTransaction(db, tenantId, async (tx) => {
     const subjects = await findResident(tx, tenantId, query);
     const anonymised = await anonymise(tx, tenantId, subjects, files, now);
     const result = {

@@ -1,4 +1,4 @@
-import { type Database, type Executor, schema } from '@samtal/db';
+import { type Database, type Executor, inTenantTransaction, schema } from '@samtal/db';
 import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { type AnonymiseResult, addCounts, anonymise } from './anonymise.ts';
 import type { FileStore } from './files.ts';
@@ -194,7 +194,7 @@ export async function executeRun(
     }
     await options.onProgress?.(run!);
     while (!run!.dryRun) {
-      const batch = await db.transaction(async (tx) => {
+      const batch = await inTenantTransaction(db, tenantId, async (tx) => {
         const ids = await tx.execute<{ id: string }>(sql`
           select c.id ${dueCases(tenantId, run!.asOf)}
           order by ${concludedAt}, c.id

@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { departmentRoutes } from './routes/department.ts';
+import { departmentDirectory } from './routes/departments-directory.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { presenceRoutes } from './routes/presence.ts';
 
@@ -56,6 +57,7 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
   await app.register(caseRoutes, deps);
   await app.register(agentRoutes, deps);
   await app.register(departmentRoutes, deps);
+  await app.register(departmentDirectory, deps);
   await app.register(auditRoutes, deps);
   await app.register(adminRoutes, deps);
   await app.register(privacyRoutes, deps);

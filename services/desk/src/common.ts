@@ -1,6 +1,6 @@
-import type { Executor } from '@samtal/db';
+import { type Database, type Executor, inTenantTransaction, type Transaction } from '@samtal/db';
 import { ForbiddenProblem, UnauthorizedProblem } from '@samtal/http';
-import { can, type Permission } from '@samtal/staff-auth';
+import { can, type Permission, staffOf } from '@samtal/staff-auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
@@ -57,3 +57,16 @@ export function isForeignKeyViolation(error: unknown): boolean {
 }
 
 export type { Executor };
+
+/**
+ * Runs a request's database work as the signed-in staff member's tenant, in one transaction:
+ * row-level security then confines every query inside to that tenant, beneath the
+ * `where tenant_id = …` each query states anyway.
+ */
+export function asStaffTenant<T>(
+  db: Database,
+  request: FastifyRequest,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  return inTenantTransaction(db, staffOf(request).tenantId, work);
+}

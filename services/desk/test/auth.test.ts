@@ -58,6 +58,23 @@ describe('staff sign-in routes', () => {
     expect(after.statusCode).toBe(401);
   });
 
+  it('hands a reloaded page the session’s CSRF token again, which then authorises changes', async () => {
+    const res = await signIn('agent@vasteras.demo');
+    const cookies = { samtal_session: cookieOf(res).value };
+    const me = await fixture.app.inject({ method: 'GET', url: '/v1/auth/me', cookies });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().csrfToken).toBe(res.json().csrfToken);
+    const other = await signIn('agent@vasteras.demo');
+    expect(other.json().csrfToken).not.toBe(me.json().csrfToken); // one token per session
+    const signedOut = await fixture.app.inject({
+      method: 'POST',
+      url: '/v1/auth/sign-out',
+      cookies,
+      headers: { 'x-csrf-token': me.json().csrfToken },
+    });
+    expect(signedOut.statusCode).toBe(204);
+  });
+
   it('answers 401 for a wrong password, an unknown user and another tenant alike', async () => {
     for (const res of [
       await signIn('agent@vasteras.demo', 'not the password'),

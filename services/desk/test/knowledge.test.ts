@@ -146,6 +146,58 @@ describe('knowledge base', () => {
     ]);
   });
 
+  it('archives an article: no search or live list offers it; a new version brings it back; audited', async () => {
+    const archive = (who: { headers: Record<string, string> }) =>
+      call('POST', '/v1/knowledge/articles/parking/sv/archive', who);
+    expect((await archive(agent)).statusCode).toBe(403);
+    expect((await call('POST', '/v1/knowledge/articles/nothing/sv/archive', supervisor)).statusCode).toBe(
+      404,
+    );
+    const archived = await archive(supervisor);
+    expect(archived.statusCode).toBe(200);
+    expect(archived.json()).toMatchObject({
+      articleKey: 'parking',
+      version: 1,
+      archivedAt: expect.any(String),
+    });
+    expect((await archive(supervisor)).json().archivedAt).toBe(archived.json().archivedAt); // once
+
+    expect(await search('boendeparkering', 'sv')).toEqual([]);
+    const keys = async (query: string) =>
+      (
+        (await call('GET', `/v1/knowledge/articles?language=sv${query}`, agent)).json() as {
+          articles: { articleKey: string }[];
+        }
+      ).articles.map((a) => a.articleKey);
+    expect(await keys('')).toEqual(['waste-collection']);
+    expect(await keys('&archived=include')).toEqual(['parking', 'waste-collection']);
+
+    // An administrator writes articles without working cases, so may read them too.
+    const admin = await fixture.as('admin@vasteras.demo');
+    expect((await call('GET', '/v1/knowledge/articles?archived=include', admin)).statusCode).toBe(200);
+    const restored = await call('PUT', '/v1/knowledge/articles/parking/sv', admin, {
+      title: 'Parkering',
+      body: 'Boendeparkering söks hos stadsbyggnadsförvaltningen.',
+      baseVersion: 1,
+    });
+    expect(restored.json()).toMatchObject({ version: 2, archivedAt: null });
+    expect((await search('boendeparkering', 'sv')).map((h) => h.version)).toEqual([2]);
+
+    const audit = await ctx.database.db
+      .select({ action: schema.auditLog.action, data: schema.auditLog.data })
+      .from(schema.auditLog)
+      .where(
+        sql`${schema.auditLog.action} like 'knowledge.article.%' and ${schema.auditLog.data}->>'articleKey' = 'parking'`,
+      )
+      .orderBy(schema.auditLog.id);
+    expect(audit.map((a) => a.action)).toEqual([
+      'knowledge.article.create',
+      'knowledge.article.archive',
+      'knowledge.article.update',
+    ]);
+    expect(audit[2]!.data).toMatchObject({ restored: true, version: 2 });
+  });
+
   it('uses the GIN index for a tenant- and language-filtered search', async () => {
     const k = schema.knowledgeArticles;
     let plan: unknown;

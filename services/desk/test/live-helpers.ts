@@ -89,7 +89,7 @@ export async function commitEvent(
   type = 'note_added',
   data: Record<string, unknown> = {},
 ) {
-  const [row] = await inCaseTransaction(writer, (unit) =>
+  const [row] = await inCaseTransaction(writer, tenantId, (unit) =>
     unit.record([{ tenantId, caseId, type, actor: { kind: 'system' }, data }]),
   );
   return row!.id;

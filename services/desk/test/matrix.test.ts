@@ -126,6 +126,17 @@ const endpoints: Endpoint[] = [
     payload: () => ({ contribution: 'Checked the pipes' }),
     allowed: officers,
   },
+  { method: 'GET', url: () => '/v1/departments', allowed: [...readers, 'admin'] },
+  {
+    method: 'GET',
+    url: () => '/v1/knowledge/articles',
+    allowed: ['agent', 'department_officer', 'supervisor', 'admin'],
+  },
+  {
+    method: 'POST',
+    url: () => '/v1/knowledge/articles/nothing-here/sv/archive',
+    allowed: ['supervisor', 'admin'],
+  },
   { method: 'GET', url: () => '/v1/audit', allowed: admins },
   { method: 'GET', url: () => '/v1/admin/departments', allowed: admins },
   {

@@ -10,7 +10,7 @@ export async function newCase(
   writer: CaseWriter,
   overrides: Partial<NewContactCase> & { tenantId?: string } = {},
 ) {
-  return inCaseTransaction(writer, async (unit) => {
+  return inCaseTransaction(writer, overrides.tenantId ?? fixture.demo.tenantId, async (unit) => {
     const { row } = await createContactCase(unit, {
       tenantId: overrides.tenantId ?? fixture.demo.tenantId,
       channel: 'phone',

@@ -100,6 +100,7 @@ export async function act(ctx: TestContext, inputs: Omit<CaseActionInput, 'actor
   for (const input of inputs) {
     await inCaseTransaction(
       { db: ctx.database.db, redis: ctx.redis, prefix: ctx.queuePrefix, relay },
+      input.tenantId,
       (unit) => unit.act({ ...input, actor: { kind: 'staff', id: actorId ?? null } }),
     );
   }

@@ -270,7 +270,7 @@ export type TimerOutcome = { outcome: 'raised'; eventId: number } | { outcome: '
  * this very deadline was already raised.
  */
 export async function fireTimer(writer: CaseWriter, payload: QueuePayload<'sla'>): Promise<TimerOutcome> {
-  return inCaseTransaction(writer, async (unit): Promise<TimerOutcome> => {
+  return inCaseTransaction(writer, payload.tenantId, async (unit): Promise<TimerOutcome> => {
     const row = await lockCase(unit.tx, payload.tenantId, payload.caseId);
     if (!clockRunning(row, payload.kind)) return { outcome: 'ignored', why: 'clock stopped' };
     if (row.slaPausedAt) return { outcome: 'ignored', why: 'clock paused' };

@@ -217,7 +217,7 @@ export async function routeFromJob(
   payload: QueuePayload<'routing'>,
   jobId: string,
 ): Promise<RoutingOutcome> {
-  return inCaseTransaction(writer, async (unit): Promise<RoutingOutcome> => {
+  return inCaseTransaction(writer, payload.tenantId, async (unit): Promise<RoutingOutcome> => {
     const row = await lockCase(unit.tx, payload.tenantId, payload.caseId);
     if (!routableStatuses[payload.reason].includes(row.status)) {
       return { outcome: 'skipped', why: `case is ${row.status}` };

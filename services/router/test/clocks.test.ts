@@ -115,7 +115,7 @@ describe('SLA clocks and timers', () => {
     });
     await subscriber.subscribe(`${ctx.queuePrefix}:case-events`);
     // As the desk or the router would: an action that moves the clocks (routing) enqueues a clocks job.
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       unit.act({ tenantId: demo.tenantId, caseId: c.id, action: 'route', actor: { kind: 'system' } }),
     );
     const warnAt = createdAt.getTime() + 57_000;
@@ -142,7 +142,7 @@ describe('SLA clocks and timers', () => {
     await recomputeClocks(ctx.database.db, sla, ref);
     await waitFor(async () => (await cards(c.id)).some((e) => e.type === 'sla_warning'));
     // The officer asks the resident something: the clock stops before the deadline.
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       unit.act({ ...ref, action: 'request_information', actor: { kind: 'staff' } }),
     );
     const dueAt = (await caseRow(ctx.database.db, c.id)).firstResponseDueAt!;
@@ -151,7 +151,7 @@ describe('SLA clocks and timers', () => {
 
     // The resident answers a few seconds later (under a business minute: the deadline stays put,
     // and is now past) — the red card comes at once.
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       unit.act({ ...ref, action: 'resident_replied', actor: { kind: 'resident' } }),
     );
     await waitFor(async () => (await cards(c.id)).some((e) => e.type === 'sla_breach'));

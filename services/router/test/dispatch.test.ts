@@ -32,7 +32,7 @@ describe('return, re-dispatch and merge', () => {
       categoryId: demo.categories[categoryCode]!,
       ...values,
     });
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       unit.enqueue([
         {
           tenantId: demo.tenantId,
@@ -58,7 +58,7 @@ describe('return, re-dispatch and merge', () => {
   it('returns a mis-routed case to triage, counting the return', async () => {
     const c = await routedCase('pothole');
     expect(c.leadDepartmentId).toBe(demo.departments.streets);
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       returnCase(unit, {
         tenantId: demo.tenantId,
         caseId: c.id,
@@ -84,7 +84,7 @@ describe('return, re-dispatch and merge', () => {
 
   it('re-dispatches to the department the returner suggests', async () => {
     const c = await routedCase('streetlight');
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       returnCase(unit, {
         tenantId: demo.tenantId,
         caseId: c.id,
@@ -105,7 +105,7 @@ describe('return, re-dispatch and merge', () => {
   it('refuses a return after the limit (business minutes since routing) and by another department', async () => {
     const c = await routedCase('pothole');
     const attempt = (departmentId: string, now?: Date) =>
-      inCaseTransaction(writer, (unit) =>
+      inCaseTransaction(writer, demo.tenantId, (unit) =>
         returnCase(unit, { tenantId: demo.tenantId, caseId: c.id, departmentId, reason: 'Not ours' }, now),
       );
     await expect(attempt(demo.departments.water!)).rejects.toBeInstanceOf(NotLeadDepartmentError);
@@ -129,12 +129,12 @@ describe('return, re-dispatch and merge', () => {
 
   it('refuses to return a case the department has already resolved', async () => {
     const c = await routedCase('pothole');
-    await inCaseTransaction(writer, async (unit) => {
+    await inCaseTransaction(writer, demo.tenantId, async (unit) => {
       await unit.act({ tenantId: demo.tenantId, caseId: c.id, action: 'accept', actor: { kind: 'staff' } });
       await unit.act({ tenantId: demo.tenantId, caseId: c.id, action: 'resolve', actor: { kind: 'staff' } });
     });
     await expect(
-      inCaseTransaction(writer, (unit) =>
+      inCaseTransaction(writer, demo.tenantId, (unit) =>
         returnCase(unit, {
           tenantId: demo.tenantId,
           caseId: c.id,
@@ -157,7 +157,7 @@ describe('return, re-dispatch and merge', () => {
       parentCaseId: duplicate.id,
     });
     const actor = { kind: 'staff' as const };
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       mergeCase(unit, { tenantId: demo.tenantId, duplicateId: duplicate.id, parentId: parent.id, actor }),
     );
     expect(await caseRow(ctx.database.db, duplicate.id)).toMatchObject({
@@ -179,7 +179,7 @@ describe('return, re-dispatch and merge', () => {
     // A merged case cannot take further merges as a parent.
     const third = await routedCase('waste-collection');
     await expect(
-      inCaseTransaction(writer, (unit) =>
+      inCaseTransaction(writer, demo.tenantId, (unit) =>
         mergeCase(unit, { tenantId: demo.tenantId, duplicateId: third.id, parentId: duplicate.id, actor }),
       ),
     ).rejects.toMatchObject({ status: 409 });

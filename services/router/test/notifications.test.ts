@@ -125,7 +125,7 @@ describe('notifications to residents', () => {
       categoryId: demo.categories.pothole!,
       ...values,
     });
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       unit.enqueue([
         {
           tenantId: demo.tenantId,
@@ -207,7 +207,7 @@ describe('notifications to residents', () => {
         body: 'Contractor is slow again',
       })
       .returning();
-    await inCaseTransaction(writer, async (unit) => {
+    await inCaseTransaction(writer, demo.tenantId, async (unit) => {
       await enqueueNotification(unit, {
         tenantId: demo.tenantId,
         caseId: parent.id,
@@ -265,7 +265,7 @@ describe('notifications to residents', () => {
     });
     // The first recipient gets through; the second is refused once, so the job fails and retries.
     refuseOnce.add('second@example.org');
-    await inCaseTransaction(writer, (unit) =>
+    await inCaseTransaction(writer, demo.tenantId, (unit) =>
       enqueueNotification(unit, { tenantId: demo.tenantId, caseId: parent.id, template: 'resolution' }),
     );
     await mailTo('second@example.org');

@@ -15,8 +15,8 @@ export async function changeCase<T>(
   action: string,
   work: (unit: CaseUnit, found: VisibleCase) => Promise<{ result: T; audit?: Record<string, unknown> }>,
 ): Promise<T> {
-  staffOf(request);
-  return inCaseTransaction(writer, async (unit) => {
+  const staff = staffOf(request);
+  return inCaseTransaction(writer, staff.tenantId, async (unit) => {
     const found = await lockVisibleCase(unit.tx, request, caseId);
     const { result, audit } = await work(unit, found);
     const entry: AuditEntry = { action, entity: 'case', entityId: caseId, data: audit ?? {} };

@@ -316,7 +316,7 @@ export class ChatService {
     const accessToken = randomToken(24);
     const caseId = randomUUID();
     const now = new Date();
-    await inCaseTransaction(this.writer, async (unit) => {
+    await inCaseTransaction(this.writer, tenantId, async (unit) => {
       await unit.tx.insert(schema.cases).values({
         id: caseId,
         tenantId,

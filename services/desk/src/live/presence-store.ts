@@ -1,4 +1,4 @@
-import { type Database, schema } from '@samtal/db';
+import { type Database, inTenantTransaction, schema } from '@samtal/db';
 import type { PresenceStatus } from '@samtal/domain';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
@@ -55,7 +55,7 @@ export async function setPresence(
   status: PresenceStatus,
 ): Promise<{ state: PresenceState; changed: boolean }> {
   const { staffPresence: p } = schema;
-  const outcome = await deps.db.transaction(async (tx) => {
+  const outcome = await inTenantTransaction(deps.db, who.tenantId, async (tx) => {
     // One change at a time per member, so two tabs can never leave two open intervals.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`presence:${who.userId}`}))`);
     const open = await tx

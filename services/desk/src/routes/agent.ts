@@ -21,7 +21,7 @@ import { assertActiveDepartments, contactCentreIds } from '../cases/departments.
 import { mergeCase } from '../cases/dispatch.ts';
 import { changeCase } from '../cases/unit.ts';
 import { caseSummary, summaries } from '../cases/views.ts';
-import { guarded, idParam, paging, problems } from '../common.ts';
+import { asStaffTenant, guarded, idParam, paging, problems } from '../common.ts';
 
 const changed = { ...guarded, ...problems(409) };
 const agents = requirePermission('cases.agent');
@@ -88,15 +88,17 @@ export const agentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
       const inTriage = triage.length
         ? and(inArray(c.leadDepartmentId, triage), inArray(c.status, [...openStatuses]))
         : undefined;
-      const rows = await db
-        .select()
-        .from(c)
-        .where(and(visibleCases(staff), inTriage ? or(waiting, inTriage) : waiting))
-        .orderBy(asc(c.createdAt), asc(c.id))
-        .limit(request.query.limit)
-        .offset(request.query.offset);
-      await auditSensitiveReads(db, request, rows, 'agent_queue');
-      return { items: await summaries(db, staff.tenantId, rows) };
+      return asStaffTenant(db, request, async (tx) => {
+        const rows = await tx
+          .select()
+          .from(c)
+          .where(and(visibleCases(staff), inTriage ? or(waiting, inTriage) : waiting))
+          .orderBy(asc(c.createdAt), asc(c.id))
+          .limit(request.query.limit)
+          .offset(request.query.offset);
+        await auditSensitiveReads(tx, request, rows, 'agent_queue');
+        return { items: await summaries(tx, staff.tenantId, rows) };
+      });
     },
   );
 
@@ -185,7 +187,7 @@ export const agentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
     async (request, reply) => {
       const staff = staffOf(request);
       const body = request.body;
-      const created = await inCaseTransaction(writer, async (unit) => {
+      const created = await inCaseTransaction(writer, staff.tenantId, async (unit) => {
         const { row, accessToken } = await createContactCase(unit, {
           tenantId: staff.tenantId,
           channel: body.channel,

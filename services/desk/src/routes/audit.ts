@@ -4,7 +4,7 @@ import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeskDeps } from '../app.ts';
-import { guarded } from '../common.ts';
+import { asStaffTenant, guarded } from '../common.ts';
 
 const auditQuery = z.object({
   actorId: z.uuid().optional(),
@@ -59,12 +59,14 @@ export const auditRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
       if (q.from) where.push(gte(a.createdAt, new Date(q.from)));
       if (q.to) where.push(lt(a.createdAt, new Date(q.to)));
       if (q.before) where.push(lt(a.id, q.before));
-      const rows = await deps.db.db
-        .select()
-        .from(a)
-        .where(and(...where))
-        .orderBy(desc(a.id))
-        .limit(q.limit + 1);
+      const rows = await asStaffTenant(deps.db.db, request, (tx) =>
+        tx
+          .select()
+          .from(a)
+          .where(and(...where))
+          .orderBy(desc(a.id))
+          .limit(q.limit + 1),
+      );
       const page = rows.slice(0, q.limit);
       return {
         items: page.map((r) => ({

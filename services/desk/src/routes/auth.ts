@@ -144,11 +144,14 @@ export const authRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
     '/v1/auth/me',
     {
       schema: {
-        summary: 'Who is signed in',
+        summary: 'Who is signed in, and the session’s CSRF token (a reloaded page needs it again)',
         tags: ['auth'],
-        response: { 200: me, ...guarded },
+        response: { 200: me.extend({ csrfToken: z.string() }), ...guarded },
       },
     },
-    async (request) => toMe(staffOf(request)),
+    async (request) => {
+      const staff = staffOf(request);
+      return { ...toMe(staff), csrfToken: staff.csrfToken };
+    },
   );
 };

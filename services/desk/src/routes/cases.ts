@@ -22,7 +22,7 @@ import { contactCentreIds } from '../cases/departments.ts';
 import { notifyResident, writeMessage } from '../cases/replies.ts';
 import { changeCase } from '../cases/unit.ts';
 import { caseDetail, caseMessage, caseSummary, detailOf, summaries } from '../cases/views.ts';
-import { guarded, idParam, paging, problems, requireAnyPermission } from '../common.ts';
+import { asStaffTenant, guarded, idParam, paging, problems, requireAnyPermission } from '../common.ts';
 
 const changed = { ...guarded, ...problems(409) };
 const handlers = requireAnyPermission('cases.agent', 'cases.department');
@@ -94,15 +94,17 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
       if (q.status) where.push(eq(c.status, q.status));
       if (q.trackingCode) where.push(eq(c.trackingCode, q.trackingCode.toUpperCase()));
       if (q.departmentId) where.push(eq(c.leadDepartmentId, q.departmentId));
-      const rows = await db
-        .select()
-        .from(c)
-        .where(and(...where))
-        .orderBy(asc(c.createdAt), asc(c.id))
-        .limit(q.limit)
-        .offset(q.offset);
-      await auditSensitiveReads(db, request, rows, 'list');
-      return { items: await summaries(db, staff.tenantId, rows) };
+      return asStaffTenant(db, request, async (tx) => {
+        const rows = await tx
+          .select()
+          .from(c)
+          .where(and(...where))
+          .orderBy(asc(c.createdAt), asc(c.id))
+          .limit(q.limit)
+          .offset(q.offset);
+        await auditSensitiveReads(tx, request, rows, 'list');
+        return { items: await summaries(tx, staff.tenantId, rows) };
+      });
     },
   );
 
@@ -118,8 +120,10 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
       },
     },
     async (request) => {
-      const { row } = await readCase(db, request, request.params.id);
-      return detailOf(db, row);
+      return asStaffTenant(db, request, async (tx) => {
+        const { row } = await readCase(tx, request, request.params.id);
+        return detailOf(tx, row);
+      });
     },
   );
 
@@ -138,7 +142,7 @@ export const caseRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
     async (request) => {
       const staff = staffOf(request);
       const caseId = request.params.id;
-      return inCaseTransaction(writer, async (unit) => {
+      return inCaseTransaction(writer, staff.tenantId, async (unit) => {
         // The atomic part: only a row nobody has claimed is updated; concurrent claimers queue on the
         // row lock and see it claimed when their turn comes.
         const [won] = await unit.tx

@@ -10,7 +10,7 @@ import { assertNotClaimedByOther, auditSensitiveReads, capacityFor, visibleCases
 import { returnCase } from '../cases/dispatch.ts';
 import { changeCase } from '../cases/unit.ts';
 import { caseSummary, summaries } from '../cases/views.ts';
-import { guarded, idParam, paging, problems } from '../common.ts';
+import { asStaffTenant, guarded, idParam, paging, problems } from '../common.ts';
 
 const changed = { ...guarded, ...problems(409) };
 const officers = requirePermission('cases.department');
@@ -49,21 +49,23 @@ export const departmentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, dep
       }
       const assists = sql`exists (select 1 from ${cad} where ${cad.tenantId} = ${c.tenantId}
         and ${cad.caseId} = ${c.id} and ${cad.departmentId} = ${departmentId})`;
-      const rows = await db
-        .select()
-        .from(c)
-        .where(
-          and(
-            visibleCases(staff),
-            inArray(c.status, [...openStatuses]),
-            or(eq(c.leadDepartmentId, departmentId), assists),
-          ),
-        )
-        .orderBy(asc(c.createdAt), asc(c.id))
-        .limit(request.query.limit)
-        .offset(request.query.offset);
-      await auditSensitiveReads(db, request, rows, 'department_queue');
-      const items = await summaries(db, staff.tenantId, rows);
+      const items = await asStaffTenant(db, request, async (tx) => {
+        const rows = await tx
+          .select()
+          .from(c)
+          .where(
+            and(
+              visibleCases(staff),
+              inArray(c.status, [...openStatuses]),
+              or(eq(c.leadDepartmentId, departmentId), assists),
+            ),
+          )
+          .orderBy(asc(c.createdAt), asc(c.id))
+          .limit(request.query.limit)
+          .offset(request.query.offset);
+        await auditSensitiveReads(tx, request, rows, 'department_queue');
+        return summaries(tx, staff.tenantId, rows);
+      });
       return {
         items: items.map((item) => ({
           ...item,

@@ -4,10 +4,12 @@ import { languageTag } from '@samtal/domain';
 import { ConflictProblem, ForbiddenProblem, invalidField, NotFoundProblem } from '@samtal/http';
 import { queueNames } from '@samtal/queue';
 import { can, requirePermission, type StaffPrincipal, staffOf } from '@samtal/staff-auth';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { writeAudit } from '../audit/log.ts';
+import { requireAnyPermission } from '../common.ts';
 import { canSeeCase } from '../live/visibility.ts';
 
 export interface KnowledgeDeps {
@@ -26,6 +28,8 @@ const articleView = z.object({
   body: z.string(),
   createdBy: z.uuid().nullable(),
   createdAt: z.string(),
+  /** When the article was withdrawn (it is then found by no search); null while it is live. */
+  archivedAt: z.string().nullable(),
 });
 const view = (a: ArticleRow): z.infer<typeof articleView> => ({
   articleId: a.id,
@@ -36,6 +40,7 @@ const view = (a: ArticleRow): z.infer<typeof articleView> => ({
   body: a.body,
   createdBy: a.createdBy,
   createdAt: a.createdAt.toISOString(),
+  archivedAt: a.archivedAt?.toISOString() ?? null,
 });
 
 /** Only the newest version of an article key and language is live. */
@@ -43,6 +48,8 @@ const isNewest = sql`not exists (
   select 1 from knowledge_articles newer
   where newer.tenant_id = ${k.tenantId} and newer.article_key = ${k.articleKey}
     and newer.language = ${k.language} and newer.version > ${k.version})`;
+/** Live: the newest version, not archived. */
+const isLive = and(isNewest, isNull(k.archivedAt));
 
 export interface KnowledgeHit {
   articleId: string;
@@ -84,7 +91,7 @@ export async function searchKnowledge(
       rank: sql<number>`ts_rank(${document}, ${tsquery})`.mapWith(Number),
     })
     .from(k)
-    .where(and(eq(k.tenantId, tenantId), eq(k.language, language), sql`${document} @@ ${tsquery}`, isNewest))
+    .where(and(eq(k.tenantId, tenantId), eq(k.language, language), sql`${document} @@ ${tsquery}`, isLive))
     .orderBy(sql`ts_rank(${document}, ${tsquery}) desc`, k.articleKey)
     .limit(limit);
   if (hits.length || !/[^\s]/.test(query)) return hits;
@@ -97,7 +104,7 @@ export async function searchKnowledge(
         eq(k.tenantId, tenantId),
         eq(k.language, language),
         sql`(${k.title} ilike ${pattern} or ${k.body} ilike ${pattern})`,
-        isNewest,
+        isLive,
       ),
     )
     .orderBy(k.articleKey)
@@ -161,6 +168,8 @@ export async function knowledgeRoutes(fastify: FastifyInstance, deps: KnowledgeD
   const db = deps.writer.db;
   const read = { preHandler: requirePermission('knowledge.read') };
   const write = { preHandler: requirePermission('knowledge.write') };
+  // Writers (administrators among them) see the articles they edit, without working cases.
+  const browse = { preHandler: requireAnyPermission('knowledge.read', 'knowledge.write') };
 
   app.get(
     '/v1/knowledge/search',
@@ -185,14 +194,29 @@ export async function knowledgeRoutes(fastify: FastifyInstance, deps: KnowledgeD
 
   app.get(
     '/v1/knowledge/articles',
-    { ...read, schema: { querystring: z.object({ language: languageTag.optional() }) } },
+    {
+      ...browse,
+      schema: {
+        querystring: z.object({
+          language: languageTag.optional(),
+          /** Also list withdrawn articles (for their editors). */
+          archived: z.enum(['include', 'exclude']).default('exclude'),
+        }),
+      },
+    },
     async (request) => {
       const me = staffOf(request);
-      const { language } = request.query;
+      const { language, archived } = request.query;
       const rows = await db
         .select()
         .from(k)
-        .where(and(eq(k.tenantId, me.tenantId), language ? eq(k.language, language) : undefined, isNewest))
+        .where(
+          and(
+            eq(k.tenantId, me.tenantId),
+            language ? eq(k.language, language) : undefined,
+            archived === 'include' ? isNewest : isLive,
+          ),
+        )
         .orderBy(k.articleKey, k.language);
       return { articles: rows.map(view) };
     },
@@ -201,7 +225,7 @@ export async function knowledgeRoutes(fastify: FastifyInstance, deps: KnowledgeD
   app.get(
     '/v1/knowledge/articles/:articleKey/:language',
     {
-      ...read,
+      ...browse,
       schema: {
         params: keyParams,
         querystring: z.object({ version: z.coerce.number().int().positive().optional() }),
@@ -238,19 +262,28 @@ export async function knowledgeRoutes(fastify: FastifyInstance, deps: KnowledgeD
         throw invalidField('language', 'not one of the municipality’s languages');
       }
       try {
-        const [row] = await db
-          .insert(k)
-          .values({
-            tenantId: me.tenantId,
-            articleKey,
-            language,
-            version: 1,
-            title,
-            body,
-            createdBy: me.userId,
-          })
-          .returning();
-        return reply.code(201).send(view(row!));
+        const row = await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(k)
+            .values({
+              tenantId: me.tenantId,
+              articleKey,
+              language,
+              version: 1,
+              title,
+              body,
+              createdBy: me.userId,
+            })
+            .returning();
+          await writeAudit(tx, request, {
+            action: 'knowledge.article.create',
+            entity: 'knowledge_article',
+            entityId: row!.id,
+            data: { articleKey, language, title },
+          });
+          return row!;
+        });
+        return reply.code(201).send(view(row));
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictProblem('This article exists; edit it instead');
         throw error;
@@ -278,23 +311,68 @@ export async function knowledgeRoutes(fastify: FastifyInstance, deps: KnowledgeD
         throw new ConflictProblem('The article changed since you opened it', { version: current.version });
       }
       try {
-        const [row] = await db
-          .insert(k)
-          .values({
-            tenantId: me.tenantId,
-            articleKey,
-            language,
-            version: current.version + 1,
-            title,
-            body,
-            createdBy: me.userId,
-          })
-          .returning();
-        return view(row!);
+        const row = await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(k)
+            .values({
+              tenantId: me.tenantId,
+              articleKey,
+              language,
+              version: current.version + 1,
+              title,
+              body,
+              createdBy: me.userId,
+            })
+            .returning();
+          await writeAudit(tx, request, {
+            action: 'knowledge.article.update',
+            entity: 'knowledge_article',
+            entityId: row!.id,
+            data: { articleKey, language, version: row!.version, title, restored: !!current.archivedAt },
+          });
+          return row!;
+        });
+        return view(row);
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictProblem('Someone else saved a new version just now');
         throw error;
       }
+    },
+  );
+
+  /**
+   * Withdraws an article: its newest version is marked archived, so searches and the live list no
+   * longer offer it. Versions stay (replies refer to them); saving a new version makes it live again.
+   */
+  app.post(
+    '/v1/knowledge/articles/:articleKey/:language/archive',
+    { ...write, schema: { params: keyParams } },
+    async (request) => {
+      const me = staffOf(request);
+      const { articleKey, language } = request.params;
+      return db.transaction(async (tx) => {
+        const [current] = await tx
+          .select()
+          .from(k)
+          .where(and(eq(k.tenantId, me.tenantId), eq(k.articleKey, articleKey), eq(k.language, language)))
+          .orderBy(desc(k.version))
+          .limit(1)
+          .for('update');
+        if (!current) throw new NotFoundProblem('No such article');
+        if (current.archivedAt) return view(current);
+        const [row] = await tx
+          .update(k)
+          .set({ archivedAt: new Date() })
+          .where(and(eq(k.tenantId, me.tenantId), eq(k.id, current.id)))
+          .returning();
+        await writeAudit(tx, request, {
+          action: 'knowledge.article.archive',
+          entity: 'knowledge_article',
+          entityId: row!.id,
+          data: { articleKey, language, version: row!.version },
+        });
+        return view(row!);
+      });
     },
   );
 
@@ -393,7 +471,7 @@ async function replyWithArticle(
   article: ArticleRow,
   body: string | undefined,
 ) {
-  return inCaseTransaction(writer, async (unit) => {
+  return inCaseTransaction(writer, me.tenantId, async (unit) => {
     const current = await lockCase(unit.tx, me.tenantId, caseId);
     const assisting = await unit.tx
       .select({ id: schema.caseAssistingDepartments.departmentId })

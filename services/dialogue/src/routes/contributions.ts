@@ -1,3 +1,4 @@
+import { inTenantTransaction } from '@samtal/db';
 import { contributionKind, outcomeResponse } from '@samtal/domain';
 import { invalidField } from '@samtal/http';
 import { requirePermission, staffOf } from '@samtal/staff-auth';
@@ -41,7 +42,7 @@ export const contributionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
     async (request, reply) => {
       const staff = staffOf(request);
       const dimensions = await dimensionsOf(db, staff.tenantId);
-      const id = await db.transaction(async (tx) => {
+      const id = await inTenantTransaction(db, staff.tenantId, async (tx) => {
         const dialogue = await dialogueOf(tx, staff.tenantId, request.params.dialogueId, { lock: 'share' });
         const { participationId } = request.body;
         if (participationId && !(await participationInDialogue(tx, dialogue, participationId)))

@@ -1,4 +1,4 @@
-import { schema as s } from '@samtal/db';
+import { inTenantTransaction, schema as s } from '@samtal/db';
 import { dialogueStatus } from '@samtal/domain';
 import { ConflictProblem, invalidField, UnprocessableProblem, ValidationProblem } from '@samtal/http';
 import { requirePermission, staffOf } from '@samtal/staff-auth';
@@ -174,7 +174,7 @@ export const dialogueRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
       if (missing.length)
         throw new ValidationProblem(missing.map((field) => ({ field, message: 'is required' })));
       await validatePlan(db, tenant, plan);
-      const row = await db.transaction(async (tx) => {
+      const row = await inTenantTransaction(db, tenant.id, async (tx) => {
         const [created] = await tx
           .insert(s.dialogues)
           .values({
@@ -234,7 +234,7 @@ export const dialogueRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
       const tenant = await tenantById(db, staff.tenantId);
       const { methodDocumentation, ...plan } = request.body;
       await validatePlan(db, tenant, plan);
-      const row = await db.transaction(async (tx) => {
+      const row = await inTenantTransaction(db, tenant.id, async (tx) => {
         const current = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: true });
         const changesPlan = Object.values(plan).some((v) => v !== undefined);
         if (changesPlan && !rules.editPlan(current.status as DialogueStatus))
@@ -276,7 +276,7 @@ export const dialogueRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
     async (request) => {
       const { tenantId } = staffOf(request);
       const { action } = request.body;
-      const row = await db.transaction(async (tx) => {
+      const row = await inTenantTransaction(db, tenantId, async (tx) => {
         const current = await dialogueOf(tx, tenantId, request.params.dialogueId, { lock: true });
         let next: DialogueStatus;
         try {
@@ -359,7 +359,7 @@ export const dialogueRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db
         throw new UnprocessableProblem('Document how the dialogue was run before making it a template', {
           errors: [{ field: 'methodDocumentation.howItWasRun', message: 'is empty' }],
         });
-      const row = await db.transaction(async (tx) => {
+      const row = await inTenantTransaction(db, staff.tenantId, async (tx) => {
         const [template] = await tx
           .insert(s.dialogues)
           .values({

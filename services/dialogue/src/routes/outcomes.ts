@@ -1,4 +1,4 @@
-import { schema as s } from '@samtal/db';
+import { inTenantTransaction, schema as s } from '@samtal/db';
 import { outcomeResponse } from '@samtal/domain';
 import { NotFoundProblem } from '@samtal/http';
 import { requirePermission, staffOf } from '@samtal/staff-auth';
@@ -68,7 +68,7 @@ export const outcomeRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db 
       const { tenantId } = staffOf(request);
       const tenant = await tenantById(db, tenantId);
       checkTexts({ titles: request.body.titles, descriptions: request.body.descriptions }, tenant);
-      const outcomeId = await db.transaction(async (tx) => {
+      const outcomeId = await inTenantTransaction(db, tenant.id, async (tx) => {
         const dialogue = await dialogueOf(tx, tenantId, request.params.dialogueId, { lock: true });
         if (!rules.respond(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'Outcomes follow what was said; open the dialogue first');
@@ -109,7 +109,7 @@ export const outcomeRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db 
     },
     async (request) => {
       const { tenantId } = staffOf(request);
-      await db.transaction(async (tx) => {
+      await inTenantTransaction(db, tenantId, async (tx) => {
         const dialogue = await dialogueOf(tx, tenantId, request.params.dialogueId, { lock: true });
         const [outcome] = await tx
           .select({ id: s.outcomes.id })

@@ -1,4 +1,4 @@
-import { schema as s } from '@samtal/db';
+import { inTenantTransaction, schema as s } from '@samtal/db';
 import { ValidationProblem } from '@samtal/http';
 import { requirePermission, staffOf } from '@samtal/staff-auth';
 import { and, asc, eq } from 'drizzle-orm';
@@ -97,7 +97,7 @@ export const participationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
     async (request, reply) => {
       const staff = staffOf(request);
       const dimensions = await dimensionsOf(db, staff.tenantId);
-      const result = await db.transaction(async (tx) => {
+      const result = await inTenantTransaction(db, staff.tenantId, async (tx) => {
         const dialogue = await dialogueOf(tx, staff.tenantId, request.params.dialogueId, { lock: 'share' });
         if (!rules.register(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'Participants register while a dialogue is planned or open');
@@ -140,7 +140,7 @@ export const participationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
         else seen.set(key, i);
       });
       if (problems.length) throw new ValidationProblem(problems);
-      await db.transaction(async (tx) => {
+      await inTenantTransaction(db, staff.tenantId, async (tx) => {
         const dialogue = await dialogueOf(tx, staff.tenantId, request.params.dialogueId, { lock: true });
         if (!rules.count(statusOf(dialogue)))
           throw wrongStatus(

@@ -1,4 +1,4 @@
-import { schema as s } from '@samtal/db';
+import { inTenantTransaction, schema as s } from '@samtal/db';
 import { contributionKind, dialogueMethod, dialogueStatus, outcomeResponse } from '@samtal/domain';
 import { NotFoundProblem } from '@samtal/http';
 import { and, desc, eq, inArray } from 'drizzle-orm';
@@ -211,7 +211,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
     async (request, reply) => {
       const tenant = await tenantBySlug(db, request.params.tenantSlug);
       const dimensions = await dimensionsOf(db, tenant.id);
-      const result = await db.transaction(async (tx) => {
+      const result = await inTenantTransaction(db, tenant.id, async (tx) => {
         const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: 'share' });
         if (!rules.register(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'Registration is closed for this dialogue');
@@ -242,7 +242,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
       const tenant = await tenantBySlug(db, request.params.tenantSlug);
       const dimensions = await dimensionsOf(db, tenant.id);
       const { participantToken, ...body } = request.body;
-      const id = await db.transaction(async (tx) => {
+      const id = await inTenantTransaction(db, tenant.id, async (tx) => {
         const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: 'share' });
         const participationId = participantToken
           ? await participantByToken(tx, dialogue, participantToken)
@@ -332,7 +332,7 @@ export const publicRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, 
     async (request, reply) => {
       const tenant = await tenantBySlug(db, request.params.tenantSlug);
       const dimensions = await dimensionsOf(db, tenant.id);
-      const id = await db.transaction(async (tx) => {
+      const id = await inTenantTransaction(db, tenant.id, async (tx) => {
         const dialogue = await dialogueOf(tx, tenant.id, request.params.dialogueId, { lock: 'share' });
         if (!rules.contribute(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'The survey takes answers only while the dialogue is open');

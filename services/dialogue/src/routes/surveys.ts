@@ -1,4 +1,4 @@
-import { schema as s } from '@samtal/db';
+import { inTenantTransaction, schema as s } from '@samtal/db';
 import { invalidField } from '@samtal/http';
 import { requirePermission, staffOf } from '@samtal/staff-auth';
 import { and, eq, max } from 'drizzle-orm';
@@ -51,7 +51,7 @@ export const surveyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }
       const tenant = await tenantById(db, tenantId);
       const dimensions = await dimensionsOf(db, tenantId);
       const values = prepareQuestion(request.body, dimensions, tenant.defaultLanguage);
-      const row = await db.transaction(async (tx) => {
+      const row = await inTenantTransaction(db, tenant.id, async (tx) => {
         const dialogue = await dialogueOf(tx, tenantId, request.params.dialogueId, { lock: true });
         if (!rules.editSurvey(statusOf(dialogue)))
           throw wrongStatus(dialogue.status, 'Questions are settled before the dialogue opens');

@@ -21,7 +21,7 @@ export async function residentMessage(
   caseId: string,
   body: string,
 ): Promise<{ status: CaseStatus; resumed: boolean; createdAt: string }> {
-  return inCaseTransaction(writer(ctx), async (unit) => {
+  return inCaseTransaction(writer(ctx), tenant.id, async (unit) => {
     const row = await lockCase(unit.tx, tenant.id, caseId);
     if (row.status === 'closed' || row.status === 'merged') {
       throw new ConflictProblem(`This inquiry is ${row.status}; submit a new inquiry instead`, {
@@ -70,7 +70,7 @@ export async function residentFeedback(
   if (input.requestRehandling && input.rating > 2) {
     throw invalidField('requestRehandling', 'is possible only with a rating of 1 or 2');
   }
-  return inCaseTransaction(writer(ctx), async (unit) => {
+  return inCaseTransaction(writer(ctx), tenant.id, async (unit) => {
     const row = await lockCase(unit.tx, tenant.id, caseId);
     if (row.status !== 'resolved' && row.status !== 'closed') {
       throw new ConflictProblem('Feedback is possible once the inquiry is resolved', {

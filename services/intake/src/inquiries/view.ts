@@ -1,5 +1,5 @@
 import type { CaseRow } from '@samtal/cases';
-import { schema } from '@samtal/db';
+import { inTenantTransaction, schema } from '@samtal/db';
 import { type CaseStatus, open311Status } from '@samtal/domain';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { localised, type TenantCatalog } from '../catalog.ts';
@@ -28,66 +28,80 @@ export async function inquiryView(
   row: CaseRow,
 ): Promise<InquiryView> {
   const { caseEvents, messages, attachments, feedback, staffUsers } = schema;
-  const [events, threads, photos, [rating]] = await Promise.all([
-    ctx.db.db
-      .select({
-        createdAt: caseEvents.createdAt,
-        type: caseEvents.type,
-        actorKind: caseEvents.actorKind,
-        actorId: caseEvents.actorId,
-        data: caseEvents.data,
-      })
-      .from(caseEvents)
-      .where(
-        and(
-          eq(caseEvents.tenantId, tenant.id),
-          eq(caseEvents.caseId, row.id),
-          eq(caseEvents.visibility, 'public'),
-        ),
-      )
-      .orderBy(asc(caseEvents.id)),
-    ctx.db.db
-      .select({
-        createdAt: messages.createdAt,
-        direction: messages.direction,
-        body: messages.body,
-        authorStaffId: messages.authorStaffId,
-        departmentId: messages.departmentId,
-      })
-      .from(messages)
-      .where(
-        and(
-          eq(messages.tenantId, tenant.id),
-          eq(messages.caseId, row.id),
-          inArray(messages.direction, ['to_resident', 'from_resident']),
-        ),
-      )
-      .orderBy(asc(messages.createdAt)),
-    ctx.db.db
-      .select({ id: attachments.id, contentType: attachments.contentType, sizeBytes: attachments.sizeBytes })
-      .from(attachments)
-      .where(and(eq(attachments.tenantId, tenant.id), eq(attachments.caseId, row.id)))
-      .orderBy(asc(attachments.createdAt)),
-    ctx.db.db
-      .select()
-      .from(feedback)
-      .where(and(eq(feedback.tenantId, tenant.id), eq(feedback.caseId, row.id))),
-  ]);
+  // Read as the tenant: row-level security confines these reads beneath their own tenant filters;
+  // the queries travel pipelined on the transaction's connection.
+  const { events, threads, photos, rating, names } = await inTenantTransaction(
+    ctx.db.db,
+    tenant.id,
+    async (tx) => {
+      const read = await Promise.all([
+        tx
+          .select({
+            createdAt: caseEvents.createdAt,
+            type: caseEvents.type,
+            actorKind: caseEvents.actorKind,
+            actorId: caseEvents.actorId,
+            data: caseEvents.data,
+          })
+          .from(caseEvents)
+          .where(
+            and(
+              eq(caseEvents.tenantId, tenant.id),
+              eq(caseEvents.caseId, row.id),
+              eq(caseEvents.visibility, 'public'),
+            ),
+          )
+          .orderBy(asc(caseEvents.id)),
+        tx
+          .select({
+            createdAt: messages.createdAt,
+            direction: messages.direction,
+            body: messages.body,
+            authorStaffId: messages.authorStaffId,
+            departmentId: messages.departmentId,
+          })
+          .from(messages)
+          .where(
+            and(
+              eq(messages.tenantId, tenant.id),
+              eq(messages.caseId, row.id),
+              inArray(messages.direction, ['to_resident', 'from_resident']),
+            ),
+          )
+          .orderBy(asc(messages.createdAt)),
+        tx
+          .select({
+            id: attachments.id,
+            contentType: attachments.contentType,
+            sizeBytes: attachments.sizeBytes,
+          })
+          .from(attachments)
+          .where(and(eq(attachments.tenantId, tenant.id), eq(attachments.caseId, row.id)))
+          .orderBy(asc(attachments.createdAt)),
+        tx
+          .select()
+          .from(feedback)
+          .where(and(eq(feedback.tenantId, tenant.id), eq(feedback.caseId, row.id))),
+      ]);
+      const [events, threads, photos, [rating]] = read;
 
-  const names = new Map<string, string>();
-  if (!tenant.hideHandlerNames) {
-    const ids = [
-      ...events.filter((e) => e.actorKind === 'staff' && e.actorId).map((e) => e.actorId!),
-      ...threads.filter((m) => m.authorStaffId).map((m) => m.authorStaffId!),
-    ];
-    if (ids.length) {
-      const staff = await ctx.db.db
-        .select({ id: staffUsers.id, displayName: staffUsers.displayName })
-        .from(staffUsers)
-        .where(and(eq(staffUsers.tenantId, tenant.id), inArray(staffUsers.id, [...new Set(ids)])));
-      for (const s of staff) names.set(s.id, s.displayName);
-    }
-  }
+      const names = new Map<string, string>();
+      if (!tenant.hideHandlerNames) {
+        const ids = [
+          ...events.filter((e) => e.actorKind === 'staff' && e.actorId).map((e) => e.actorId!),
+          ...threads.filter((m) => m.authorStaffId).map((m) => m.authorStaffId!),
+        ];
+        if (ids.length) {
+          const staff = await tx
+            .select({ id: staffUsers.id, displayName: staffUsers.displayName })
+            .from(staffUsers)
+            .where(and(eq(staffUsers.tenantId, tenant.id), inArray(staffUsers.id, [...new Set(ids)])));
+          for (const s of staff) names.set(s.id, s.displayName);
+        }
+      }
+      return { events, threads, photos, rating, names };
+    },
+  );
   const department = (id: unknown) =>
     typeof id === 'string' ? (catalog.departmentNames.get(id) ?? null) : null;
 

@@ -111,7 +111,7 @@ export async function deliverNotification(
     }
     sent.add(r.caseId);
     await job?.updateProgress({ sent: [...sent] });
-    await inCaseTransaction(deps.writer, (unit) =>
+    await inCaseTransaction(deps.writer, payload.tenantId, (unit) =>
       unit.record([
         {
           tenantId: payload.tenantId,

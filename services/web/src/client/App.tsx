@@ -4,6 +4,7 @@ import { ConsolePage } from './desk/Console.tsx';
 import { lang, languageName, languages, setLanguage, t } from './i18n.ts';
 import { AdminPage } from './manager/Admin.tsx';
 import { DashboardPage } from './manager/Dashboard.tsx';
+import { FacilitatorPage } from './manager/Facilitator.tsx';
 import { ChatPage } from './portal/Chat.tsx';
 import { DialoguesPage } from './portal/Dialogues.tsx';
 import { SubmitPage } from './portal/Submit.tsx';
@@ -26,6 +27,7 @@ function pages(): Page[] {
     { path: '/dialogues', title: t('nav.dialogues'), area: 'resident', render: () => <DialoguesPage /> },
     { path: '/desk', title: t('nav.desk'), area: 'staff', render: () => <ConsolePage /> },
     { path: '/manager', title: t('nav.manager'), area: 'staff', render: () => <DashboardPage /> },
+    { path: '/facilitator', title: t('nav.facilitator'), area: 'staff', render: () => <FacilitatorPage /> },
     { path: '/admin', title: t('nav.admin'), area: 'staff', render: () => <AdminPage /> },
   ];
 }

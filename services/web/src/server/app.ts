@@ -25,7 +25,16 @@ export interface WebDeps {
 }
 
 /** Paths the single-page app answers itself; each gets index.html. */
-export const APP_PATHS = ['/', '/track', '/chat', '/dialogues', '/desk', '/manager', '/admin'];
+export const APP_PATHS = [
+  '/',
+  '/track',
+  '/chat',
+  '/dialogues',
+  '/desk',
+  '/manager',
+  '/facilitator',
+  '/admin',
+];
 
 /** APIs that push over WebSocket (live queue, chat, wallboard). */
 const websocketUpstreams = new Set<keyof Upstreams>(['desk', 'insights']);

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeskDeps } from '../../app.ts';
 import { writeAudit } from '../../audit/log.ts';
-import { guarded, idParam, iso } from '../../common.ts';
+import { asStaffTenant, guarded, idParam, iso } from '../../common.ts';
 import { found } from './shared.ts';
 
 const apiKey = z.object({
@@ -62,7 +62,7 @@ export const apiKeyAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
     async (request, reply) => {
       const staff = staffOf(request);
       const key = `s311_${randomToken(32)}`;
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .insert(k)
           .values({
@@ -96,7 +96,7 @@ export const apiKeyAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =>
     },
     async (request) => {
       const staff = staffOf(request);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .update(k)
           .set({ active: false, revokedAt: new Date() })

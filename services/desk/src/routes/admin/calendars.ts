@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeskDeps } from '../../app.ts';
 import { writeAudit } from '../../audit/log.ts';
-import { guarded, idParam, noContent, problems } from '../../common.ts';
+import { asStaffTenant, guarded, idParam, noContent, problems } from '../../common.ts';
 import { found, nonEmpty, saving } from './shared.ts';
 
 const interval = z.object({ open: z.string(), close: z.string() });
@@ -84,7 +84,7 @@ export const calendarAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     async (request, reply) => {
       const staff = staffOf(request);
       checkCalendar(request.body);
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         // One default calendar per tenant.
         if (request.body.isDefault)
           await tx.update(t).set({ isDefault: false }).where(eq(t.tenantId, staff.tenantId));
@@ -118,7 +118,7 @@ export const calendarAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     async (request) => {
       const staff = staffOf(request);
       const body = nonEmpty(request.body);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         const where = and(eq(t.tenantId, staff.tenantId), eq(t.id, request.params.id));
         const [current] = await tx.select().from(t).where(where).for('update');
         found(current, 'calendar');
@@ -156,7 +156,7 @@ export const calendarAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx
@@ -221,7 +221,7 @@ export const calendarAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
       const staff = staffOf(request);
       await ownCalendar(staff.tenantId, request.params.id);
       const { id, day } = request.params;
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         await tx
           .insert(h)
           .values({ tenantId: staff.tenantId, calendarId: id, day, name: request.body.name })
@@ -253,7 +253,7 @@ export const calendarAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     async (request, reply) => {
       const staff = staffOf(request);
       const { id, day } = request.params;
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .delete(h)
           .where(and(eq(h.tenantId, staff.tenantId), eq(h.calendarId, id), eq(h.day, day)))

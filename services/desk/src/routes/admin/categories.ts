@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeskDeps } from '../../app.ts';
 import { writeAudit } from '../../audit/log.ts';
-import { guarded, idParam, noContent, problems } from '../../common.ts';
+import { asStaffTenant, guarded, idParam, noContent, problems } from '../../common.ts';
 import { assertOwned, code, found, localised, nonEmpty, saving } from './shared.ts';
 
 const category = z.object({
@@ -138,7 +138,7 @@ export const categoryAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     async (request, reply) => {
       const staff = staffOf(request);
       await refs(staff.tenantId, request.body);
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx
@@ -174,7 +174,7 @@ export const categoryAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
       const staff = staffOf(request);
       const body = nonEmpty(request.body);
       await refs(staff.tenantId, body);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx
@@ -208,7 +208,7 @@ export const categoryAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx
@@ -275,7 +275,7 @@ export const categoryAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
       const staff = staffOf(request);
       await ownCategory(staff.tenantId, request.params.id);
       checkValues(request.body);
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx
@@ -310,7 +310,7 @@ export const categoryAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     async (request) => {
       const staff = staffOf(request);
       const body = nonEmpty(request.body);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         const where = and(
           eq(at.tenantId, staff.tenantId),
           eq(at.categoryId, request.params.id),
@@ -342,7 +342,7 @@ export const categoryAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .delete(at)
           .where(

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeskDeps } from '../../app.ts';
 import { writeAudit } from '../../audit/log.ts';
-import { guarded, idParam, noContent, problems } from '../../common.ts';
+import { asStaffTenant, guarded, idParam, noContent, problems } from '../../common.ts';
 import { assertOwned, code, found, nonEmpty, saving } from './shared.ts';
 
 const department = z.object({
@@ -64,7 +64,7 @@ export const departmentAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         await assertOwned(tx, staff.tenantId, [
           { field: 'calendarId', kind: 'calendar', id: request.body.calendarId },
         ]);
@@ -102,7 +102,7 @@ export const departmentAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps
     async (request) => {
       const staff = staffOf(request);
       const body = nonEmpty(request.body);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         await assertOwned(tx, staff.tenantId, [
           { field: 'calendarId', kind: 'calendar', id: body.calendarId },
         ]);
@@ -139,7 +139,7 @@ export const departmentAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx

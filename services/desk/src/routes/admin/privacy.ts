@@ -24,7 +24,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeskDeps } from '../../app.ts';
 import { writeAudit } from '../../audit/log.ts';
-import { guarded, idParam, iso, problems } from '../../common.ts';
+import { asStaffTenant, guarded, idParam, iso, problems } from '../../common.ts';
 import { assertCategoryCodes, found } from './shared.ts';
 
 const days = z.number().int().min(1).max(36_500).describe('Days after the case concluded');
@@ -168,7 +168,7 @@ export const privacyRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
             .where(eq(schema.categories.tenantId, staff.tenantId))
         ).map((c) => [c.code, c.id]),
       );
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         await savePolicies(
           tx,
           staff.tenantId,
@@ -224,7 +224,7 @@ export const privacyRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
     async (request, reply) => {
       const staff = staffOf(request);
       const dryRun = request.body?.dryRun ?? false;
-      const { row, outbox } = await db.transaction(async (tx) => {
+      const { row, outbox } = await asStaffTenant(db, request, async (tx) => {
         // One real run at a time per municipality (the lock makes the check and the insert one step).
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`retention:${staff.tenantId}`}))`);
         const active = dryRun ? undefined : await activeRun(tx, staff.tenantId);
@@ -405,7 +405,7 @@ export const privacyRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) 
           'No case or dialogue participation has this e-mail address or phone number',
         );
       }
-      const profilesDeleted = await db.transaction(async (tx) => {
+      const profilesDeleted = await asStaffTenant(db, request, async (tx) => {
         const n = await withdrawConsent(tx, staff.tenantId, subjects);
         await writeAudit(tx, request, {
           action: 'privacy.consent_withdrawal',

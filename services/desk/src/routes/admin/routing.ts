@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { DeskDeps } from '../../app.ts';
 import { writeAudit } from '../../audit/log.ts';
 import { assertActiveDepartments } from '../../cases/departments.ts';
-import { guarded, idParam, noContent, problems } from '../../common.ts';
+import { asStaffTenant, guarded, idParam, noContent, problems } from '../../common.ts';
 import { assertCategoryCodes, assertOwned, code, found, nonEmpty, saving } from './shared.ts';
 
 const conditions = z.object({
@@ -130,7 +130,7 @@ export const routingAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =
     async (request, reply) => {
       const staff = staffOf(request);
       await checkRule(staff.tenantId, request.body);
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .insert(r)
           .values({ ...request.body, tenantId: staff.tenantId })
@@ -162,7 +162,7 @@ export const routingAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =
       const staff = staffOf(request);
       const body = nonEmpty(request.body);
       await checkRule(staff.tenantId, body);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .update(r)
           .set(body)
@@ -192,7 +192,7 @@ export const routingAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .delete(r)
           .where(and(eq(r.tenantId, staff.tenantId), eq(r.id, request.params.id)))
@@ -245,7 +245,7 @@ export const routingAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =
     async (request, reply) => {
       const staff = staffOf(request);
       await checkPolicy(staff.tenantId, request.body);
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx
@@ -280,7 +280,7 @@ export const routingAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =
     async (request) => {
       const staff = staffOf(request);
       const body = nonEmpty(request.body);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         const where = and(eq(p.tenantId, staff.tenantId), eq(p.id, request.params.id));
         const [current] = await tx.select().from(p).where(where).for('update');
         await checkPolicy(staff.tenantId, body, found(current, 'SLA policy'));
@@ -308,7 +308,7 @@ export const routingAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) =
     },
     async (request, reply) => {
       const staff = staffOf(request);
-      await db.transaction(async (tx) => {
+      await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx

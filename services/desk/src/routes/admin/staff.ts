@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeskDeps } from '../../app.ts';
 import { writeAudit } from '../../audit/log.ts';
-import { guarded, idParam, iso, problems } from '../../common.ts';
+import { asStaffTenant, guarded, idParam, iso, problems } from '../../common.ts';
 import { found, nonEmpty, saving } from './shared.ts';
 
 const staffMember = z.object({
@@ -131,7 +131,7 @@ export const staffAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
       const staff = staffOf(request);
       const { password: plain, departmentIds, ...fields } = request.body;
       const passwordHash = await hashPassword(plain);
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         const [row] = await saving(
           () =>
             tx
@@ -172,7 +172,7 @@ export const staffAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
         throw new ConflictProblem('Administrators cannot lock themselves out; ask another administrator');
       }
       const passwordHash = plain ? await hashPassword(plain) : undefined;
-      const row = await db.transaction(async (tx) => {
+      const row = await asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .update(u)
           .set({
@@ -211,7 +211,7 @@ export const staffAdmin: FastifyPluginAsyncZod<DeskDeps> = async (app, deps) => 
     },
     async (request) => {
       const staff = staffOf(request);
-      return db.transaction(async (tx) => {
+      return asStaffTenant(db, request, async (tx) => {
         const [row] = await tx
           .select()
           .from(u)

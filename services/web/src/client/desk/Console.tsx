@@ -62,10 +62,10 @@ function PresenceSwitch() {
 }
 
 function useDepartments() {
-  // Department names are only in the admin API today; without it the console shows codes it has.
+  // Names of the routing targets (desk GET /v1/departments, readable by everyone who works cases).
   return useLoad(
     (signal) =>
-      call<Department[] | { items: Department[] }>('desk', '/v1/admin/departments', { signal }).then(
+      call<Department[] | { items: Department[] }>('desk', '/v1/departments', { signal }).then(
         itemsOf,
         () => [] as Department[],
       ),

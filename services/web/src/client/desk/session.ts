@@ -17,7 +17,10 @@ export const me = signal<Me | null | undefined>(undefined);
 
 export async function checkSession(): Promise<void> {
   try {
-    me.set(await call<Me>('desk', '/v1/auth/me'));
+    // A reloaded page lost nothing but the CSRF token's copy in memory; the session hands it back.
+    const { csrfToken, ...who } = await call<Me & { csrfToken: string }>('desk', '/v1/auth/me');
+    setCsrfToken(csrfToken);
+    me.set(who);
   } catch {
     setCsrfToken(null);
     me.set(null);

@@ -6,16 +6,18 @@ import { formatDateTime, formatNumber, lang, t } from '../i18n.ts';
 import { pathOf, route } from '../router.ts';
 import { useSignal } from '../state.ts';
 import { Field, Loading, TableWrap, Unavailable, useLoad } from '../ui/common.tsx';
+import { type Indicators, IndicatorsView, useDimensions } from './Facilitator.tsx';
 
 /**
  * Insights API paths (services/insights, routes/*.ts). Insights registers its routes without a
- * version prefix today; if it moves to /v1, this is the one place to change.
+ * version prefix today; when it moves them under /v1, INSIGHTS_BASE is the one line to change.
  */
+const INSIGHTS_BASE = '';
 const INSIGHTS = {
-  availability: '/availability',
-  equity: '/equity',
-  dialogueEquity: '/equity/dialogues',
-  wallboard: '/wallboard',
+  availability: `${INSIGHTS_BASE}/availability`,
+  equity: `${INSIGHTS_BASE}/equity`,
+  dialogueEquity: `${INSIGHTS_BASE}/equity/dialogues`,
+  wallboard: `${INSIGHTS_BASE}/wallboard`,
 };
 
 type Suppressed = { suppressed: true };
@@ -408,61 +410,109 @@ function WallboardView() {
   );
 }
 
-interface DialogueIndicatorRow {
-  dialogueId?: string;
-  title?: string;
-  [key: string]: unknown;
+interface DialogueReport {
+  from: string;
+  to: string;
+  period: string;
+  completed: { period: string; method: string; dialogues: number }[];
+  completedTotal: number;
+  pooled: Indicators;
 }
 
+/** Dialogues completed per period and method, and reach, heard and influence pooled over them. */
 function DialogueReports() {
+  const today = new Date();
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const [range, setRange] = useState({
+    from: iso(new Date(today.getFullYear() - 1, today.getMonth(), 1)),
+    to: iso(new Date(today.getTime() + 86_400_000)),
+    period: 'quarter',
+  });
+  const [draft, setDraft] = useState(range);
+  const dimensions = useDimensions();
+  const query = new URLSearchParams(range).toString();
   const data = useLoad(
-    (signal) =>
-      call<DialogueIndicatorRow[] | { dialogues: DialogueIndicatorRow[] }>(
-        'dialogue',
-        '/v1/dialogue-indicators',
-        { signal },
-      ),
-    [],
-  );
-  if (data.loading) return <Loading />;
-  if (data.error) return <Unavailable error={data.error} what={t('dash.dialogues')} />;
-  const rows = Array.isArray(data.data) ? data.data : (data.data?.dialogues ?? []);
-  if (!rows.length) return <p>{t('dash.noDialogues')}</p>;
-  const cell = (v: unknown) =>
-    isSuppressed(v) ? (
-      <span class="suppressed">{t('indicators.suppressed')}</span>
-    ) : typeof v === 'object' && v ? (
-      JSON.stringify(v).slice(0, 80)
-    ) : (
-      String(v ?? '—')
-    );
-  const columns = Object.keys(rows[0]!).filter(
-    (k) => typeof rows[0]![k] !== 'object' || isSuppressed(rows[0]![k]),
+    (signal) => call<DialogueReport>('dialogue', `/v1/dialogue-indicators?${query}`, { signal }),
+    [query],
   );
   return (
-    <TableWrap label={t('dash.dialogues')}>
-      <table>
-        <caption class="visually-hidden">{t('dash.dialogues')}</caption>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th scope="col" key={c}>
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={String(r.dialogueId ?? i)}>
-              {columns.map((c) => (
-                <td key={c}>{cell(r[c])}</td>
+    <>
+      <form
+        class="filters"
+        aria-label={t('dash.filters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setRange(draft);
+        }}
+      >
+        <Field id="dialogue-from" label={t('dash.from')}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="date"
+              value={draft.from}
+              onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <Field id="dialogue-to" label={t('dash.to')}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="date"
+              value={draft.to}
+              onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <Field id="dialogue-period" label={t('dash.interval')}>
+          {(aria) => (
+            <select
+              {...aria}
+              value={draft.period}
+              onChange={(e) => setDraft({ ...draft, period: e.currentTarget.value })}
+            >
+              {['month', 'quarter', 'year'].map((p) => (
+                <option key={p} value={p}>
+                  {t(`dash.period.${p}`)}
+                </option>
               ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+            </select>
+          )}
+        </Field>
+        <button type="submit">{t('dash.apply')}</button>
+      </form>
+      {data.loading && !data.data ? <Loading /> : null}
+      {data.error ? <Unavailable error={data.error} what={t('dash.dialogues')} /> : null}
+      {data.data && !data.data.completedTotal ? <p>{t('dash.noDialogues')}</p> : null}
+      {data.data?.completedTotal ? (
+        <>
+          <TableWrap label={t('dash.completedDialogues')}>
+            <table>
+              <caption>{t('dash.completedDialogues')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('charts.period')}</th>
+                  <th scope="col">{t('admin.field.method')}</th>
+                  <th scope="col">{t('dash.dialogueCount')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.data.completed.map((r) => (
+                  <tr key={`${r.period}-${r.method}`}>
+                    <td>{r.period}</td>
+                    <td>{t(`dialogues.method.${r.method}`)}</td>
+                    <td>{formatNumber(r.dialogues)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+          <h3>{t('facilitate.indicators')}</h3>
+          <IndicatorsView indicators={data.data.pooled} dimensions={dimensions.data ?? []} />
+        </>
+      ) : null}
+    </>
   );
 }
 

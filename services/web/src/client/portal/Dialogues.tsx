@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { call } from '../api.ts';
+import { ApiError, call } from '../api.ts';
 import { formatDateTime, lang, t } from '../i18n.ts';
 import { queryOf, route } from '../router.ts';
 import { site } from '../site.ts';
@@ -187,6 +187,138 @@ function Survey(props: { dialogue: PublicDialogue }) {
   );
 }
 
+const tokenKey = (id: string) => `samtal.dialogue.${id}`;
+
+/** Signing up to take part: the participant token lets later contributions count as theirs. */
+function Register(props: { dialogue: PublicDialogue; onRegistered: () => void }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
+  const fieldError = (field: string) =>
+    failure instanceof ApiError ? failure.fields.find((f) => f.field === field)?.message : undefined;
+  async function send(event: Event) {
+    event.preventDefault();
+    setFailure(null);
+    try {
+      const result = await call<{ participantToken: string }>(
+        'dialogue',
+        `${base()}/${props.dialogue.id}/participants`,
+        {
+          body: {
+            language: lang.get(),
+            ...(name.trim() ? { name: name.trim() } : {}),
+            ...(email.trim() ? { email: email.trim() } : {}),
+          },
+        },
+      );
+      localStorage.setItem(tokenKey(props.dialogue.id), result.participantToken);
+      props.onRegistered();
+    } catch (error) {
+      setFailure(error);
+    }
+  }
+  return (
+    <section aria-labelledby="register-heading">
+      <h2 id="register-heading">{t('dialogues.register')}</h2>
+      <p>{t('dialogues.registerIntro')}</p>
+      <ErrorSummary error={failure} fieldIds={{ name: 'register-name', email: 'register-email' }} />
+      <form onSubmit={send} noValidate>
+        <Field id="register-name" label={t('submit.name')} error={fieldError('name')}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="text"
+              autocomplete="name"
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <Field id="register-email" label={t('submit.email')} error={fieldError('email')}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="email"
+              autocomplete="email"
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <div class="actions">
+          <button type="submit">{t('dialogues.registerSend')}</button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Saying something while the dialogue is open: as a registered participant, or anonymously. */
+function Contribute(props: { dialogue: PublicDialogue; token: string | null }) {
+  const [kind, setKind] = useState('idea');
+  const [body, setBody] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
+  const [sent, setSent] = useState(0);
+  const bodyError =
+    failure instanceof ApiError ? failure.fields.find((f) => f.field === 'body')?.message : undefined;
+  async function send(event: Event) {
+    event.preventDefault();
+    setFailure(null);
+    try {
+      await call('dialogue', `${base()}/${props.dialogue.id}/contributions`, {
+        body: {
+          kind,
+          body,
+          language: lang.get(),
+          ...(props.token ? { participantToken: props.token } : {}),
+        },
+      });
+      setBody('');
+      setSent((n) => n + 1);
+    } catch (error) {
+      setFailure(error);
+    }
+  }
+  return (
+    <section aria-labelledby="contribute-heading">
+      <h2 id="contribute-heading">{t('dialogues.contribute')}</h2>
+      {props.token ? <p class="meta">{t('dialogues.asParticipant')}</p> : null}
+      <ErrorSummary error={failure} fieldIds={{ body: 'contribution-body' }} />
+      {sent ? (
+        <div class="notice notice--ok" role="status">
+          <p>{t('dialogues.contributed')}</p>
+        </div>
+      ) : null}
+      <form onSubmit={send} noValidate>
+        <Field id="contribution-kind" label={t('dialogues.kind')}>
+          {(aria) => (
+            <select {...aria} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+              {['idea', 'concern', 'question', 'proposal'].map((k) => (
+                <option key={k} value={k}>
+                  {t(`contribution.${k}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="contribution-body" label={t('dialogues.yourContribution')} error={bodyError} required>
+          {(aria) => (
+            <textarea
+              {...aria}
+              maxLength={10_000}
+              value={body}
+              onInput={(e) => setBody(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <div class="actions">
+          <button type="submit">{t('dialogues.sendContribution')}</button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
 function Outcomes(props: { dialogue: PublicDialogue }) {
   const language = useSignal(lang);
   const page = useLoad(
@@ -245,6 +377,7 @@ function DialogueView(props: { id: string }) {
     (signal) => call<PublicDialogue>('dialogue', `${base()}/${props.id}?lang=${language}`, { signal }),
     [props.id, language],
   );
+  const [token, setToken] = useState<string | null>(() => localStorage.getItem(tokenKey(props.id)));
   if (d.loading) return <Loading />;
   if (d.error) return <Unavailable error={d.error} what={t('nav.dialogues')} />;
   const dialogue = d.data!;
@@ -273,6 +406,18 @@ function DialogueView(props: { id: string }) {
           </ul>
         </>
       ) : null}
+      {dialogue.canRegister && !token ? (
+        <Register
+          dialogue={dialogue}
+          onRegistered={() => setToken(localStorage.getItem(tokenKey(dialogue.id)))}
+        />
+      ) : null}
+      {token && dialogue.canRegister ? (
+        <div class="notice notice--ok" role="status">
+          <p>{t('dialogues.registered')}</p>
+        </div>
+      ) : null}
+      {dialogue.canContribute ? <Contribute dialogue={dialogue} token={token} /> : null}
       {dialogue.canContribute ? <Survey dialogue={dialogue} /> : null}
       {dialogue.outcomesPublished ? <Outcomes dialogue={dialogue} /> : null}
     </article>

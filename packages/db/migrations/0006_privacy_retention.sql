@@ -32,4 +32,6 @@ ALTER TABLE "retention_policies" ADD CONSTRAINT "retention_policies_updated_by_s
 ALTER TABLE "retention_runs" ADD CONSTRAINT "retention_runs_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "retention_runs" ADD CONSTRAINT "retention_runs_requested_by_staff_users_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "retention_runs_tenant_created_idx" ON "retention_runs" USING btree ("tenant_id","created_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "retention_runs_tenant_job_uq" ON "retention_runs" USING btree ("tenant_id","job_id");
+CREATE UNIQUE INDEX "retention_runs_tenant_job_uq" ON "retention_runs" USING btree ("tenant_id","job_id");--> statement-breakpoint
+-- Row-level security for the new tables (see 0004_row_level_security).
+SELECT samtal_isolate_tenant_tables();
