@@ -79,6 +79,15 @@ export const routerEnv = z.object({
   OUTBOX_SWEEP_MS: z.coerce.number().int().positive().default(2000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().default('noreply@samtal.local'),
+  /** Uploaded files (intake's and dialogue's UPLOAD_DIR): retention deletes the files of anonymised cases. */
+  UPLOAD_DIR: z.string().min(1).default('var/uploads'),
+  /** When the daily retention job runs, as a cron pattern in each municipality's own time zone. */
+  RETENTION_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, 'a cron pattern of five fields, e.g. "30 2 * * *"')
+    .default('30 2 * * *'),
+  /** Cases anonymised per transaction by a retention run. */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 export type RouterConfig = z.infer<typeof routerEnv>;
 
@@ -106,6 +115,8 @@ export const deskEnv = z.object({
   LIVE_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
   /** Grace before a staff member whose last socket closed is marked offline (page reloads). */
   PRESENCE_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Uploaded files (intake's UPLOAD_DIR): erasure deletes a resident's files. */
+  UPLOAD_DIR: z.string().min(1).default('var/uploads'),
 });
 export type DeskConfig = z.infer<typeof deskEnv>;
 

@@ -32,6 +32,8 @@ export interface PersonalColumn {
   subject: 'resident' | 'staff';
   anonymise: Anonymisation;
   why: string;
+  /** For a JSON object column: the keys that hold personal data (only they are redacted). */
+  keys?: readonly string[];
 }
 
 type Tables = {
@@ -239,8 +241,12 @@ export const personalData: PersonalDataMap = {
     actorKind: '-',
     actorId: '-',
     visibility: '-',
-    // Event data holds ids, codes and reasons chosen from lists, never free text about the resident.
-    data: '-',
+    // Event data holds ids and codes, except the reason staff write when they return or re-route a
+    // case, which may describe the resident: only that key is redacted, so metrics keep their facts.
+    data: {
+      ...resident('free_text', 'redact', 'why staff returned or re-routed the case, in their words'),
+      keys: ['reason'],
+    },
     createdAt: '-',
   },
   messages: {
@@ -457,6 +463,24 @@ export const personalData: PersonalDataMap = {
     userAgent: staff('network', 'proving who saw what, from where'),
     data: '-', // records that something happened, never the erased data itself
     createdAt: '-',
+  },
+  retentionPolicies: { id: '-', tenantId: '-', categoryId: '-', days: '-', updatedBy: '-', updatedAt: '-' },
+  retentionRuns: {
+    id: '-',
+    tenantId: '-',
+    status: '-',
+    dryRun: '-',
+    requestedBy: '-',
+    jobId: '-',
+    asOf: '-',
+    due: '-',
+    anonymised: '-',
+    batches: '-',
+    report: '-', // counts per category and dates only
+    error: '-',
+    createdAt: '-',
+    startedAt: '-',
+    finishedAt: '-',
   },
   // Aggregates per day and cell: counts and durations, no person in them.
   insightRollupsDaily: {

@@ -23,6 +23,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -894,6 +895,61 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_tenant_created_idx').on(t.tenantId, t.createdAt),
     index('audit_log_tenant_entity_idx').on(t.tenantId, t.entity, t.entityId),
+  ],
+);
+
+// ─── Privacy: retention ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * How many days after a case concluded (closed, resolved or merged) its personal data is kept.
+ * A row with `category_id` null is the tenant's default; a category's own row overrides it. No
+ * row at all means "keep until erased on request" (retention never anonymises such cases).
+ */
+export const retentionPolicies = pgTable(
+  'retention_policies',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    categoryId: uuid().references(() => categories.id, { onDelete: 'cascade' }),
+    days: integer().notNull(),
+    updatedBy: uuid().references(() => staffUsers.id),
+    updatedAt: at().notNull().defaultNow(),
+  },
+  (t) => [unique('retention_policies_tenant_category_uq').on(t.tenantId, t.categoryId).nullsNotDistinct()],
+);
+
+/**
+ * One retention run (or dry run) and its progress. A run works in batches, one transaction each,
+ * and counts here as it goes; a run interrupted part-way is resumed by running it again (it only
+ * ever picks cases that are due and not yet anonymised). `job_id` makes a retried job find its run.
+ */
+export const retentionRuns = pgTable(
+  'retention_runs',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    /** queued, running, done, failed */
+    status: text().notNull().default('queued'),
+    dryRun: boolean().notNull().default(false),
+    /** The staff member who started it; null for the daily schedule. */
+    requestedBy: uuid().references(() => staffUsers.id),
+    jobId: text(),
+    /** The moment "due" is measured against (fixed for the whole run, so a resumed run agrees). */
+    asOf: at().notNull(),
+    /** Cases due when the run started, and how many it has anonymised so far. */
+    due: integer().notNull().default(0),
+    anonymised: integer().notNull().default(0),
+    batches: integer().notNull().default(0),
+    /** Dry-run report or final counts: per category, oldest and newest conclusion. */
+    report: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    error: text(),
+    createdAt: createdAt(),
+    startedAt: at(),
+    finishedAt: at(),
+  },
+  (t) => [
+    index('retention_runs_tenant_created_idx').on(t.tenantId, t.createdAt),
+    uniqueIndex('retention_runs_tenant_job_uq').on(t.tenantId, t.jobId),
   ],
 );
 

@@ -29,8 +29,11 @@ export const queuePayloads = {
   /** Incremental upkeep of indicator rollups. */
   /** `day` (a local date) is refreshed too; without it, what changed since the last run and the last 7 days. */
   rollups: z.object({ tenantId: z.uuid(), day: z.iso.date().optional() }),
-  /** Retention: anonymise what is due. */
-  retention: z.object({ tenantId: z.uuid(), dryRun: z.boolean().default(false) }),
+  /**
+   * Retention: anonymise what is due. `runId` names a run an administrator started (a row in
+   * `retention_runs`); the daily schedule leaves it out and the worker creates the run.
+   */
+  retention: z.object({ tenantId: z.uuid(), dryRun: z.boolean().default(false), runId: z.uuid().optional() }),
   /** A department's work queue; one queue per department, named by `departmentQueueName`. */
   department: caseRef.extend({ departmentId: z.uuid(), role: z.enum(['lead', 'assisting']) }),
 } as const;

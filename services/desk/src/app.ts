@@ -11,6 +11,7 @@ import { chatRoutes } from './chat/plugin.ts';
 import { deskDocs } from './docs.ts';
 import { liveUpdates } from './live/plugin.ts';
 import { adminRoutes } from './routes/admin/index.ts';
+import { privacyRoutes } from './routes/admin/privacy.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -22,7 +23,7 @@ import { presenceRoutes } from './routes/presence.ts';
 
 /** Everything the desk needs, handed in so tests can pass real parts of their own. */
 export interface DeskDeps {
-  config: Pick<DeskConfig, 'TRUST_PROXY' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'> &
+  config: Pick<DeskConfig, 'TRUST_PROXY' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE' | 'UPLOAD_DIR'> &
     Partial<
       Pick<
         DeskConfig,
@@ -59,5 +60,6 @@ export async function buildApp(deps: DeskDeps): Promise<App> {
   await app.register(departmentDirectory, deps);
   await app.register(auditRoutes, deps);
   await app.register(adminRoutes, deps);
+  await app.register(privacyRoutes, deps);
   return app;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OutboxRelay } from '@samtal/cases';
 import { DEMO_PASSWORD, type DemoTenant, seedDemoMunicipality } from '@samtal/db';
 import { createRedis } from '@samtal/queue';
@@ -10,8 +13,10 @@ export async function deskFixture(ctx: TestContext) {
   const demo: DemoTenant = await seedDemoMunicipality(ctx.database.db);
   const relay = new OutboxRelay({ db: ctx.database.db, queues: ctx.queues, graceMs: 0 });
   const subscriber = createRedis(ctx.redisUrl, 'worker');
+  /** Where erasure deletes files (intake's UPLOAD_DIR in production). */
+  const uploadDir = mkdtempSync(join(tmpdir(), 'samtal-desk-uploads-'));
   const app = await buildApp({
-    config: { TRUST_PROXY: false, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+    config: { TRUST_PROXY: false, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false, UPLOAD_DIR: uploadDir },
     db: ctx.database,
     writer: { db: ctx.database.db, redis: ctx.redis, prefix: ctx.queuePrefix, relay },
     subscriber,
@@ -31,10 +36,12 @@ export async function deskFixture(ctx: TestContext) {
     demo,
     relay,
     as,
+    uploadDir,
     async close() {
       await app.close();
       await relay.stop();
       subscriber.disconnect();
+      rmSync(uploadDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CaseWriter, inCaseTransaction, OutboxRelay } from '@samtal/cases';
 import type { DeskConfig } from '@samtal/config';
 import { DEMO_PASSWORD, type DemoTenant, schema } from '@samtal/db';
@@ -19,7 +21,13 @@ export async function startDesk(ctx: TestContext, config: LiveConfig = {}) {
   const relay = new OutboxRelay({ db: ctx.database.db, queues: ctx.queues, graceMs: 0 });
   const subscriber = createRedis(ctx.redisUrl, 'worker');
   const app = await buildApp({
-    config: { TRUST_PROXY: false, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false, ...config },
+    config: {
+      TRUST_PROXY: false,
+      SESSION_TTL_HOURS: 1,
+      COOKIE_SECURE: false,
+      UPLOAD_DIR: join(tmpdir(), 'samtal-desk-live-uploads'),
+      ...config,
+    },
     db: ctx.database,
     writer: { db: ctx.database.db, redis: ctx.redis, prefix: ctx.queuePrefix, relay },
     subscriber,

@@ -266,6 +266,40 @@ const endpoints: Endpoint[] = [
   { method: 'GET', url: () => '/v1/admin/api-keys', allowed: admins },
   { method: 'POST', url: () => '/v1/admin/api-keys', payload: () => ({ name: 'App' }), allowed: admins },
   { method: 'DELETE', url: () => `/v1/admin/api-keys/${none}`, allowed: admins },
+  { method: 'GET', url: () => '/v1/admin/privacy/retention-policies', allowed: admins },
+  {
+    method: 'PUT',
+    url: () => '/v1/admin/privacy/retention-policies',
+    payload: () => ({ defaultDays: null, categories: [] }),
+    allowed: admins,
+  },
+  { method: 'POST', url: () => '/v1/admin/privacy/retention/dry-run', payload: () => ({}), allowed: admins },
+  {
+    method: 'POST',
+    url: () => '/v1/admin/privacy/retention/runs',
+    payload: () => ({ dryRun: true }),
+    allowed: admins,
+  },
+  { method: 'GET', url: () => '/v1/admin/privacy/retention/runs', allowed: admins },
+  { method: 'GET', url: () => `/v1/admin/privacy/retention/runs/${none}`, allowed: admins },
+  {
+    method: 'POST',
+    url: () => '/v1/admin/privacy/erasures',
+    payload: () => ({ email: 'nobody@example.org' }),
+    allowed: admins,
+  },
+  {
+    method: 'POST',
+    url: () => '/v1/admin/privacy/subject-access',
+    payload: () => ({ email: 'nobody@example.org' }),
+    allowed: admins,
+  },
+  {
+    method: 'POST',
+    url: () => '/v1/admin/privacy/consent-withdrawals',
+    payload: () => ({ email: 'nobody@example.org' }),
+    allowed: admins,
+  },
   // Every signed-in member may sign out everywhere; last, so the sessions above stay usable.
   { method: 'POST', url: () => '/v1/auth/sign-out-everywhere', allowed: signedIn },
 ];

@@ -1,4 +1,5 @@
 import { schema } from '@samtal/db';
+import { withdrawConsent } from '@samtal/privacy';
 import { useTestContext } from '@samtal/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -277,5 +278,20 @@ describe('equity indicators', () => {
     const res = await get('/v1/equity/dialogues?dialogue=not-a-uuid');
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].field).toContain('dialogue');
+  });
+
+  // Last: it changes the data the tests above count.
+  it('leaves out a person who withdrew consent: their case counts as unknown from then on', async () => {
+    const [profile] = await ctx.database.sql<{ case_id: string }[]>`
+      select case_id from demographic_profiles
+      where tenant_id = ${t.tenantId} and groups->>'gender' = 'women' and case_id is not null limit 1`;
+    const removed = await withdrawConsent(ctx.database.db, t.tenantId, {
+      caseIds: [profile!.case_id],
+      participationIds: [],
+    });
+    expect(removed).toBe(1);
+    const [gender] = (await get('/v1/equity?from=2026-03-09&to=2026-03-10&dimension=gender')).json().dimensions;
+    expect(gender.total).toBe(14);
+    expect(gender.groups.find((g: { group: string }) => g.group === 'women').count).toBe(5);
   });
 });

@@ -129,6 +129,45 @@ describe('resident inquiries', () => {
       expect(JSON.stringify(view.json())).not.toMatch(/woman|age_band|demographic|consent/);
     });
 
+    it('lets the resident withdraw consent: the profile is deleted, the inquiry stays', async () => {
+      const res = await submit(h.app, {
+        ...pothole,
+        demographics: { consent: true, consentTextVersion: 'v1', groups: { gender: 'man' } },
+      });
+      const { trackingCode, accessToken } = res.json();
+      const row = await caseByCode(ctx.database, trackingCode);
+      const withdraw = (token: string) =>
+        h.app.inject({
+          method: 'DELETE',
+          url: `/v1/inquiries/${trackingCode}/demographics`,
+          headers: { ...TENANT, authorization: `Bearer ${token}` },
+        });
+      const wrong = await withdraw('not-the-token');
+      expect(wrong.statusCode).toBe(404);
+      expect(wrong.headers['content-type']).toContain('application/problem+json');
+      const profiles = () =>
+        ctx.database.db
+          .select()
+          .from(schema.demographicProfiles)
+          .where(eq(schema.demographicProfiles.caseId, row.id));
+      expect(await profiles()).toHaveLength(1);
+
+      const ok = await withdraw(accessToken);
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(ok.json()).toEqual({ profilesDeleted: 1 });
+      expect(await profiles()).toEqual([]);
+      expect((await withdraw(accessToken)).json()).toEqual({ profilesDeleted: 0 });
+      expect((await follow(trackingCode, accessToken)).statusCode).toBe(200);
+      const audit = await ctx.database.db
+        .select()
+        .from(schema.auditLog)
+        .where(eq(schema.auditLog.entityId, row.id));
+      expect(audit.map((a) => [a.actorKind, a.action, a.data])).toEqual([
+        ['resident', 'privacy.consent_withdrawal', { profilesDeleted: 1 }],
+        ['resident', 'privacy.consent_withdrawal', { profilesDeleted: 0 }],
+      ]);
+    });
+
     it('refuses demographics without consent or with unknown groups, writing nothing', async () => {
       const before = await rowCounts(ctx.database);
       const noConsent = await submit(h.app, {

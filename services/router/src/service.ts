@@ -2,6 +2,7 @@ import { OutboxRelay } from '@samtal/cases';
 import type { RouterConfig } from '@samtal/config';
 import { createDb } from '@samtal/db';
 import type { App, Runnable } from '@samtal/http';
+import { DiskFiles } from '@samtal/privacy';
 import { createRedis } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
@@ -14,6 +15,7 @@ import {
   smtpSender,
 } from './notifications/senders.ts';
 import { Reconciler } from './reconcile.ts';
+import { startRetentionWorker } from './retention.ts';
 import { type RouterWorkers, startRouterWorkers } from './workers.ts';
 
 export interface RouterServiceOptions {
@@ -23,8 +25,8 @@ export interface RouterServiceOptions {
 }
 
 /**
- * The router: workers on `routing`, `clocks`, `sla` and `notifications`, an outbox relay for the
- * jobs they write, a reconciler for jobs Redis lost, and `/health` + `/metrics`. Stops in order:
+ * The router: workers on `routing`, `clocks`, `sla`, `notifications` and `retention` (daily per
+ * municipality), an outbox relay for the jobs they write, a reconciler for jobs Redis lost, and `/health` + `/metrics`. Stops in order:
  * HTTP, workers (active jobs finish), relay and reconciler, database, Redis.
  */
 export function routerService(
@@ -59,6 +61,7 @@ export function routerService(
   const concurrency = config.ROUTER_CONCURRENCY;
   let app: App | undefined;
   let workers: RouterWorkers | undefined;
+  let retention: Awaited<ReturnType<typeof startRetentionWorker>> | undefined;
   return {
     async start() {
       workers = startRouterWorkers({
@@ -80,6 +83,15 @@ export function routerService(
         counters,
         log: logger,
       });
+      retention = await startRetentionWorker({
+        db: db.db,
+        queues,
+        workerQueues: { connection: workerRedis, prefix },
+        files: new DiskFiles(config.UPLOAD_DIR),
+        cron: config.RETENTION_CRON,
+        batchSize: config.RETENTION_BATCH_SIZE,
+        log: logger,
+      });
       relay.start();
       reconciler.start();
       app = await buildApp({ db, queues, counters, logger });
@@ -88,6 +100,7 @@ export function routerService(
     async stop() {
       await app?.close();
       await workers?.close();
+      await retention?.close();
       await reconciler.stop();
       await relay.stop();
       email.close();

@@ -9,6 +9,7 @@ import {
   ValidationProblem,
   zodFieldProblems,
 } from '@samtal/http';
+import { withdrawConsent } from '@samtal/privacy';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkAttributes } from '../attributes.ts';
@@ -369,6 +370,40 @@ export function inquiryRoutes(app: App, ctx: IntakeContext, options: InquiryRout
       const token = bearerToken(request.headers.authorization);
       const row = await authorisedCase(ctx, tenant, request.params.trackingCode, token);
       return reply.code(201).send(await residentFeedback(ctx, tenant, row.id, request.body));
+    },
+  );
+
+  app.delete(
+    '/v1/inquiries/:trackingCode/demographics',
+    {
+      schema: {
+        summary: 'Withdraw consent to the demographic answers given with this inquiry',
+        description:
+          'Deletes the answers, so they leave every statistic computed from now on. The inquiry itself stays. Answers 200 with how many profiles were deleted (0 when there were none).',
+        tags: ['inquiries'],
+        headers: authorisedHeaders,
+        params: trackingParams,
+        response: { 200: z.object({ profilesDeleted: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const tenant = await tenantOf(request.headers);
+      const token = bearerToken(request.headers.authorization);
+      const row = await authorisedCase(ctx, tenant, request.params.trackingCode, token);
+      const profilesDeleted = await ctx.db.db.transaction(async (tx) => {
+        const n = await withdrawConsent(tx, tenant.id, { caseIds: [row.id], participationIds: [] });
+        // Who withdrew is the resident holding the case's token; the log keeps that it happened.
+        await tx.insert(schema.auditLog).values({
+          tenantId: tenant.id,
+          actorKind: 'resident',
+          action: 'privacy.consent_withdrawal',
+          entity: 'case',
+          entityId: row.id,
+          data: { profilesDeleted: n },
+        });
+        return n;
+      });
+      return { profilesDeleted };
     },
   );
 
