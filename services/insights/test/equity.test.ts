@@ -290,7 +290,8 @@ describe('equity indicators', () => {
       participationIds: [],
     });
     expect(removed).toBe(1);
-    const [gender] = (await get('/v1/equity?from=2026-03-09&to=2026-03-10&dimension=gender')).json().dimensions;
+    const [gender] = (await get('/v1/equity?from=2026-03-09&to=2026-03-10&dimension=gender')).json()
+      .dimensions;
     expect(gender.total).toBe(14);
     expect(gender.groups.find((g: { group: string }) => g.group === 'women').count).toBe(5);
   });
