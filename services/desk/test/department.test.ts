@@ -53,6 +53,15 @@ describe('department work', () => {
     // Back in the agents' queue.
     const queue = await fixture.app.inject({ method: 'GET', url: '/v1/agent/queue', headers: agent.headers });
     expect(queue.json().items.map((i: { id: string }) => i.id)).toContain(caseId);
+    // The audit log says a reason was given, not what it said (erasure cannot reach the audit log).
+    const [audit] = await ctx.database.db
+      .select({ data: schema.auditLog.data })
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.action, 'case.return'), eq(schema.auditLog.entityId, caseId)));
+    expect(audit!.data).toEqual({
+      reasonLength: 'This is a water main, not the street'.length,
+      suggestedDepartmentId: fixture.demo.departments.water,
+    });
   });
 
   it('refuses a return after the return limit, in business time since routing', async () => {

@@ -132,8 +132,10 @@ export const departmentRoutes: FastifyPluginAsyncZod<DeskDeps> = async (app, dep
         });
         return {
           result: (await summaries(unit.tx, staff.tenantId, [after]))[0]!,
+          // The reason is free text that may describe the resident: it stays in the case event, where
+          // retention and erasure redact it, and the audit log keeps only that there was one.
           audit: {
-            reason: request.body.reason,
+            reasonLength: request.body.reason.length,
             suggestedDepartmentId: request.body.suggestedDepartmentId ?? null,
           },
         };
