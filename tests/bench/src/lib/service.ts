@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childEnv } from '@samtal/config';
+import { childEnv, serviceNodeFlags } from '@samtal/config';
 import { sleep } from './stats.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -92,7 +92,7 @@ export function startService(
     script,
     env,
     `http://127.0.0.1:${port}/health`,
-    [...prof, ...nodeArgs],
+    [...prof, ...(serviceNodeFlags[name] ?? []), ...nodeArgs],
     [],
     rootFor(name),
   );
