@@ -3,6 +3,7 @@ import {
   type Processor,
   Queue,
   type QueueOptions,
+  type RepeatOptions,
   UnrecoverableError,
   Worker,
   type WorkerOptions,
@@ -66,4 +67,42 @@ export function openWorker<K extends QueueKind>(
       ...options,
     },
   );
+}
+
+export interface PerTenantSchedule<T extends { id: string }> {
+  /** The tenants to schedule for, read again at every refresh. */
+  tenants: () => Promise<T[]>;
+  /** When the tenant's job repeats: `{ every }` or `{ pattern, tz }`. */
+  repeat: (tenant: T) => Omit<RepeatOptions, 'key'>;
+  data: (tenant: T) => Record<string, unknown>;
+  /** How often new tenants get their scheduler (milliseconds). */
+  refreshMs: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps one BullMQ job scheduler per tenant on `queue` (id `<queue>:<tenant id>`). Upserting is
+ * idempotent, so several instances may run this side by side, and repeating it every `refreshMs`
+ * picks up tenants created since the start. Resolves once every tenant has its scheduler; returns
+ * the function that stops the refreshing.
+ */
+export async function schedulePerTenant<T extends { id: string }>(
+  queue: Queue,
+  schedule: PerTenantSchedule<T>,
+): Promise<() => void> {
+  const upsertAll = async () => {
+    for (const tenant of await schedule.tenants()) {
+      await queue.upsertJobScheduler(`${queue.name}:${tenant.id}`, schedule.repeat(tenant), {
+        name: queue.name,
+        data: schedule.data(tenant),
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+      });
+    }
+  };
+  await upsertAll();
+  const timer = setInterval(() => {
+    upsertAll().catch((error) => schedule.onError?.(error));
+  }, schedule.refreshMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

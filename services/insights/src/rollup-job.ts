@@ -1,5 +1,5 @@
 import type { DbHandle } from '@samtal/db';
-import { openQueue, openWorker, type QueueContext, queueNames } from '@samtal/queue';
+import { openQueue, openWorker, type QueueContext, queueNames, schedulePerTenant } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { BusinessMinutesFn } from './business-time.ts';
@@ -44,31 +44,18 @@ export async function startRollupWorker(options: RollupWorkerOptions) {
     { concurrency: 2 },
   );
   worker.on('failed', (job, err) => options.logger?.error({ err, jobId: job?.id }, 'rollup refresh failed'));
-  // Upserting is idempotent; doing it again every period picks up tenants created since the start.
-  const schedule = async () => {
-    const tenants = await options.db.sql<{ id: string }[]>`select id from tenants`;
-    for (const tenant of tenants) {
-      await queue.upsertJobScheduler(
-        `rollups:${tenant.id}`,
-        { every: options.everyMs },
-        {
-          name: queueNames.rollups,
-          data: { tenantId: tenant.id },
-          opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
-        },
-      );
-    }
-  };
-  await schedule();
-  const timer = setInterval(() => {
-    schedule().catch((err) => options.logger?.error({ err }, 'rollup scheduling failed'));
-  }, options.everyMs);
-  timer.unref();
+  const stopScheduling = await schedulePerTenant(queue, {
+    tenants: () => options.db.sql<{ id: string }[]>`select id from tenants`,
+    repeat: () => ({ every: options.everyMs }),
+    data: (tenant) => ({ tenantId: tenant.id }),
+    refreshMs: options.everyMs,
+    onError: (err) => options.logger?.error({ err }, 'rollup scheduling failed'),
+  });
   return {
     queue,
     worker,
     async close() {
-      clearInterval(timer);
+      stopScheduling();
       await worker.close();
       await queue.close();
     },

@@ -1,6 +1,6 @@
 import type { Database } from '@samtal/db';
 import { createRun, executeRun, type FileStore } from '@samtal/privacy';
-import { openQueue, openWorker, type QueueContext, queueNames } from '@samtal/queue';
+import { openQueue, openWorker, type QueueContext, queueNames, schedulePerTenant } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
 
 export interface RetentionWorkerOptions {
@@ -53,31 +53,18 @@ export async function startRetentionWorker(options: RetentionWorkerOptions) {
   worker.on('failed', (job, err) => options.log?.error({ err, jobId: job?.id }, 'retention run failed'));
   worker.on('error', (err) => options.log?.debug({ err }, 'retention worker error'));
 
-  // Upserting is idempotent; repeating it picks up municipalities created since the start.
-  const schedule = async () => {
-    const tenants = await options.db.query.tenants.findMany({ columns: { id: true, timeZone: true } });
-    for (const tenant of tenants) {
-      await queue.upsertJobScheduler(
-        `retention:${tenant.id}`,
-        { pattern: options.cron, tz: tenant.timeZone },
-        {
-          name: queueNames.retention,
-          data: { tenantId: tenant.id, dryRun: false },
-          opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
-        },
-      );
-    }
-  };
-  await schedule();
-  const timer = setInterval(() => {
-    schedule().catch((err) => options.log?.error({ err }, 'retention scheduling failed'));
-  }, options.rescheduleEveryMs ?? 3600_000);
-  timer.unref();
+  const stopScheduling = await schedulePerTenant(queue, {
+    tenants: () => options.db.query.tenants.findMany({ columns: { id: true, timeZone: true } }),
+    repeat: (tenant) => ({ pattern: options.cron, tz: tenant.timeZone }),
+    data: (tenant) => ({ tenantId: tenant.id, dryRun: false }),
+    refreshMs: options.rescheduleEveryMs ?? 3600_000,
+    onError: (err) => options.log?.error({ err }, 'retention scheduling failed'),
+  });
   return {
     queue,
     worker,
     async close() {
-      clearInterval(timer);
+      stopScheduling();
       await worker.close();
       await queue.close();
     },
