@@ -145,11 +145,17 @@ export class EventTail {
     return this.running;
   }
 
+  /**
+   * The writers among `xids` that a new snapshot still counts as running and that hold a lock on
+   * `case_events`. Asked of the snapshot, not of the commit log: a transaction is marked committed
+   * in the commit log a moment before it leaves the snapshot's running list, and in that moment a
+   * fresh read would still not see its rows — the horizon would pass over an event never delivered.
+   */
   private async writersInProgress(xids: string[]): Promise<string[]> {
     if (!xids.length) return [];
     const rows = await this.options.sql`
       select x::text as xid from unnest(${xids}::text[]) as s(t), lateral (select t::xid8 as x) v
-      where pg_xact_status(x) = 'in progress'
+      where x = any(array(select pg_snapshot_xip(pg_current_snapshot())))
         and exists (
           select 1 from pg_locks tx join pg_locks rel on rel.pid = tx.pid
           where tx.locktype = 'transactionid'
