@@ -1,10 +1,14 @@
-import { type BusinessCalendar, loadCalendar, roundTheClock } from '@samtal/business-time';
+import {
+  addBusinessMinutes,
+  type BusinessCalendar,
+  loadCalendar,
+  roundTheClock,
+} from '@samtal/business-time';
 import { type Database, schema } from '@samtal/db';
 import type { Localised } from '@samtal/db/schema';
 import type { AttributeDatatype } from '@samtal/domain';
 import { asc, eq } from 'drizzle-orm';
 import { TtlCache } from './cache.ts';
-import { DueTimes } from './due.ts';
 import type { Tenant } from './tenants.ts';
 
 export interface AttributeDefinition {
@@ -24,7 +28,6 @@ export interface SlaPolicy {
   warningShare: number | null;
   warningBeforeMinutes: number | null;
   calendar: BusinessCalendar;
-  due: DueTimes;
 }
 
 export interface Category {
@@ -72,8 +75,8 @@ export function dueTimes(
   if (!category.sla) return { firstResponse: null, resolution: null };
   const { sla } = category;
   return {
-    firstResponse: sla.due.dueAt(at, sla.firstResponseMinutes),
-    resolution: sla.due.dueAt(at, sla.resolutionMinutes),
+    firstResponse: addBusinessMinutes(sla.calendar, at, sla.firstResponseMinutes),
+    resolution: addBusinessMinutes(sla.calendar, at, sla.resolutionMinutes),
   };
 }
 
@@ -125,11 +128,9 @@ export class CatalogCache {
     for (const calendarId of new Set(policyRows.map((p) => p.calendarId).filter((id) => id !== null))) {
       calendars.set(calendarId, (await loadCalendar(this.db, tenant.id, calendarId)) ?? defaultCalendar);
     }
-    const dueTimes = new Map<BusinessCalendar, DueTimes>();
     const policies = new Map(
       policyRows.map((p): [string, SlaPolicy] => {
         const calendar = (p.calendarId && calendars.get(p.calendarId)) || defaultCalendar;
-        if (!dueTimes.has(calendar)) dueTimes.set(calendar, new DueTimes(calendar));
         return [
           p.id,
           {
@@ -138,7 +139,6 @@ export class CatalogCache {
             warningShare: p.warningShare,
             warningBeforeMinutes: p.warningBeforeMinutes,
             calendar,
-            due: dueTimes.get(calendar)!,
           },
         ];
       }),
