@@ -64,8 +64,12 @@ export async function call<T>(service: Service, path: string, options: CallOptio
   }
   if (response.status === 204) return undefined as T;
   const type = response.headers.get('content-type') ?? '';
+  // A body cut short by an abort is an abort, not an empty answer (the caller ignores aborts).
   const data: unknown = type.includes('json')
-    ? await response.json().catch(() => null)
+    ? await response.json().catch((error: Error) => {
+        if (error.name === 'AbortError' || options.signal?.aborted) throw error;
+        return null;
+      })
     : await response.text();
   if (!response.ok) {
     const problem = (data ?? {}) as {

@@ -96,10 +96,14 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   useEffect(() => {
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true }));
+    // A superseded load (new deps, unmounted) must not overwrite the state of the current one.
     load(controller.signal).then(
-      (data) => setState({ data, loading: false }),
+      (data) => {
+        if (!controller.signal.aborted) setState({ data, loading: false });
+      },
       (error) => {
-        if ((error as Error).name !== 'AbortError') setState({ error, loading: false });
+        if (!controller.signal.aborted && (error as Error).name !== 'AbortError')
+          setState({ error, loading: false });
       },
     );
     return () => controller.abort();
