@@ -5,6 +5,7 @@ import { type DbHandle, pingDb } from '@samtal/db';
 import { type App, createServer, registerHealth } from '@samtal/http';
 import { pingRedis, type QueueContext } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
+import { Announcements } from './announcements.ts';
 import { CatalogCache } from './catalog.ts';
 import type { IntakeContext } from './context.ts';
 import { inquiryRoutes, MAX_PHOTOS } from './inquiries/routes.ts';
@@ -57,6 +58,7 @@ export async function buildApp(deps: IntakeDeps): Promise<App> {
     storage: deps.storage ?? new DiskStorage(deps.config.UPLOAD_DIR ?? 'var/uploads'),
     relay: deps.relay ?? ownRelay!,
     announcer: fastFail,
+    announcements: new Announcements(fastFail, deps.queues.prefix),
     prefix: deps.queues.prefix,
   };
   app.addHook('onClose', async () => {

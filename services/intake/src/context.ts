@@ -1,6 +1,7 @@
 import type { OutboxRelay } from '@samtal/cases';
 import type { DbHandle } from '@samtal/db';
 import type { Redis } from 'ioredis';
+import type { Announcements } from './announcements.ts';
 import type { CatalogCache } from './catalog.ts';
 import type { Storage } from './storage.ts';
 import type { TenantDirectory } from './tenants.ts';
@@ -14,5 +15,7 @@ export interface IntakeContext {
   relay: OutboxRelay;
   /** Announces committed case events to the desks; fails fast while Redis is down. */
   announcer: Redis;
+  /** New inquiries' events, announced in batches on `announcer`. */
+  announcements: Announcements;
   prefix: string;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { announceCaseEvents, type CaseEventRow, type OutboxRow } from '@samtal/cases';
+import type { CaseEventRow, OutboxRow } from '@samtal/cases';
 import type { Channel, DemographicSelfReport } from '@samtal/domain';
 import { type FieldProblem, UnprocessableProblem } from '@samtal/http';
 import { parsePayload, queueNames } from '@samtal/queue';
@@ -239,7 +239,7 @@ async function insertInquiry(
     attempts: 0,
     lastError: null,
   };
-  void announceCaseEvents(ctx.announcer, ctx.prefix, [eventRow]);
+  ctx.announcements.add([eventRow]);
   void ctx.relay.publish([outboxRow]);
   return result;
 }
