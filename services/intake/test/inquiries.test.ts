@@ -918,6 +918,24 @@ describe('intake limits and outages', () => {
     await h.app.close();
   });
 
+  it('counts requests that arrive together one by one, and shares the count between instances', async () => {
+    // Requests of one event-loop turn are counted in one Redis call: none may slip through for it.
+    const a = await startIntake(ctx, { config: { RATE_LIMIT_PER_MINUTE: 4 } });
+    const b = await startIntake(ctx, { config: { RATE_LIMIT_PER_MINUTE: 4 } }, false);
+    const get = (h: Harness) => h.app.inject({ method: 'GET', url: '/v1/services', headers: TENANT });
+    const answers = await Promise.all([a, a, a, b, b, b].map(get));
+    const codes = answers.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 200)).toHaveLength(4);
+    expect(codes.filter((c) => c === 429)).toHaveLength(2);
+    const remaining = answers
+      .filter((r) => r.statusCode === 200)
+      .map((r) => Number(r.headers['x-ratelimit-remaining']))
+      .sort((x, y) => x - y);
+    expect(remaining).toEqual([0, 1, 2, 3]);
+    await a.app.close();
+    await b.app.close();
+  });
+
   it('answers 503 problem+json when PostgreSQL is down, and nothing is written', async () => {
     const { createDb } = await import('@samtal/db');
     const dead = createDb('postgres://postgres@127.0.0.1:1/none');
