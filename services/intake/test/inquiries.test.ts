@@ -920,7 +920,10 @@ describe('intake limits and outages', () => {
 
   it('counts requests that arrive together one by one, and shares the count between instances', async () => {
     // Requests of one event-loop turn are counted in one Redis call: none may slip through for it.
-    const a = await startIntake(ctx, { config: { RATE_LIMIT_PER_MINUTE: 4 } });
+    const counters = await ctx.redis.keys(`${ctx.queuePrefix}:rate-limit:*`);
+    if (counters.length) await ctx.redis.del(...counters);
+    const seeded = (await ctx.database.sql`select 1 from tenants`).length > 0;
+    const a = await startIntake(ctx, { config: { RATE_LIMIT_PER_MINUTE: 4 } }, !seeded);
     const b = await startIntake(ctx, { config: { RATE_LIMIT_PER_MINUTE: 4 } }, false);
     const get = (h: Harness) => h.app.inject({ method: 'GET', url: '/v1/services', headers: TENANT });
     const answers = await Promise.all([a, a, a, b, b, b].map(get));
