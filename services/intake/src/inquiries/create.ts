@@ -4,6 +4,7 @@ import type { Channel, DemographicSelfReport } from '@samtal/domain';
 import { type FieldProblem, UnprocessableProblem } from '@samtal/http';
 import { parsePayload, queueNames } from '@samtal/queue';
 import { randomToken, sha256, trackingCode } from '@samtal/security';
+import type postgres from 'postgres';
 import type { AttributeValues } from '../attributes.ts';
 import { type Category, dueTimes, type TenantCatalog } from '../catalog.ts';
 import type { IntakeContext } from '../context.ts';
@@ -131,6 +132,99 @@ export async function createInquiry(
   }
 }
 
+/**
+ * A statement written with named parameters (`$caseId`), numbered once when the module loads.
+ * postgres.js rebuilds the text of a tagged-template query on every call (a concatenation per
+ * parameter, then a 2 KB string to flatten and hash to find the prepared statement): 9 % of
+ * intake's allocations. A fixed text with an array of values skips that and stays prepared.
+ */
+function namedStatement<Values extends Record<string, unknown>>(text: string) {
+  const names: string[] = [];
+  const numbered = text.replace(/\s+/g, ' ').replace(/\$([A-Za-z]\w*)/g, (_match, name: string) => {
+    const known = names.indexOf(name);
+    return `$${known >= 0 ? known + 1 : names.push(name)}`;
+  });
+  // postgres.js takes what each value is at run time; the Values type checks the names here.
+  type Parameter = postgres.ParameterOrJSON<never>;
+  return { text: numbered, values: (values: Values) => names.map((name) => values[name] as Parameter) };
+}
+
+interface SubmitValues extends Record<string, unknown> {
+  caseId: string;
+  tenantId: string;
+  trackingCode: string;
+  accessTokenHash: string;
+  channel: string;
+  categoryId: string;
+  description: string;
+  latitude: number | null;
+  longitude: number | null;
+  address: string | null;
+  language: string;
+  attributes: string;
+  mediaUrls: string[];
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  sensitive: boolean;
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  apiClientId: string | null;
+  now: string;
+  actorKind: string;
+  eventData: string;
+  queue: string;
+  payload: string;
+  demographicGroups: string | null;
+  consentTextVersion: string | null;
+  photos: string;
+  idempotencyKeyHash: string | null;
+  requestHash: string | null;
+  storedResult: string | null;
+}
+
+/**
+ * One statement, so one round trip and one implicit transaction: every row or none. The optional
+ * parts (demographics, photos, idempotency key) insert nothing when their parameter is null or
+ * empty, so the statement text never changes and stays prepared.
+ */
+const SUBMIT = namedStatement<SubmitValues>(`
+  with new_case as (
+    insert into cases (id, tenant_id, tracking_code, access_token_hash, channel, category_id, description,
+      latitude, longitude, address, language, attributes, media_urls, contact_name, contact_email,
+      contact_phone, sensitive, first_response_due_at, resolution_due_at, api_client_id, created_at, updated_at)
+    values ($caseId, $tenantId, $trackingCode, $accessTokenHash, $channel, $categoryId, $description,
+      $latitude, $longitude, $address, $language, $attributes::jsonb, $mediaUrls::text[], $contactName,
+      $contactEmail, $contactPhone, $sensitive, $firstResponseDueAt, $resolutionDueAt, $apiClientId, $now, $now)
+    returning id, tenant_id
+  ), event as (
+    insert into case_events (tenant_id, case_id, type, actor_kind, actor_id, visibility, data, created_at)
+    select tenant_id, id, 'created', $actorKind, $apiClientId, 'public', $eventData::jsonb, $now
+    from new_case
+    returning id
+  ), job as (
+    insert into outbox (tenant_id, queue, job_name, payload, created_at)
+    select tenant_id, $queue, $queue, $payload::jsonb, $now
+    from new_case
+    returning id
+  ), profile as (
+    insert into demographic_profiles (tenant_id, case_id, groups, consent_at, consent_text_version)
+    select tenant_id, id, $demographicGroups::jsonb, $now, $consentTextVersion::text
+    from new_case
+    where $demographicGroups::jsonb is not null
+  ), photo as (
+    insert into attachments (tenant_id, case_id, storage_key, content_type, size_bytes, original_name)
+    select new_case.tenant_id, new_case.id, p.storage_key, p.content_type, p.size_bytes, p.original_name
+    from new_case, jsonb_to_recordset($photos::jsonb)
+      as p(storage_key text, content_type text, size_bytes int, original_name text)
+  ), idempotency as (
+    insert into idempotency_keys (tenant_id, key, request_hash, case_id, response)
+    select tenant_id, $idempotencyKeyHash::text, $requestHash::text, id, $storedResult::jsonb
+    from new_case
+    where $idempotencyKeyHash::text is not null
+  )
+  select event.id as event_id, job.id as outbox_id from event, job`);
+
 async function insertInquiry(
   ctx: IntakeContext,
   tenant: Tenant,
@@ -170,51 +264,43 @@ async function insertInquiry(
     original_name: p.originalName,
   }));
   const eventData = { channel: inquiry.channel };
-  // One statement, so one round trip and one implicit transaction: every row or none. The optional
-  // parts (demographics, photos, idempotency key) insert nothing when their parameter is null or
-  // empty, so the statement text never changes and stays prepared.
-  const [ids] = await sql<{ event_id: string; outbox_id: string }[]>`
-    with new_case as (
-      insert into cases (id, tenant_id, tracking_code, access_token_hash, channel, category_id, description,
-        latitude, longitude, address, language, attributes, media_urls, contact_name, contact_email,
-        contact_phone, sensitive, first_response_due_at, resolution_due_at, api_client_id, created_at, updated_at)
-      values (${caseId}, ${tenant.id}, ${code}, ${sha256(accessToken)}, ${inquiry.channel},
-        ${inquiry.category.id}, ${inquiry.description}, ${inquiry.latitude}, ${inquiry.longitude},
-        ${inquiry.address}, ${inquiry.language}, ${JSON.stringify(inquiry.attributes)}::jsonb,
-        ${inquiry.mediaUrls}::text[], ${inquiry.contact.name}, ${inquiry.contact.email}, ${inquiry.contact.phone},
-        ${inquiry.category.sensitive}, ${result.expectedFirstResponseAt}, ${result.expectedResolutionAt},
-        ${inquiry.apiClientId}, ${nowIso}, ${nowIso})
-      returning id, tenant_id
-    ), event as (
-      insert into case_events (tenant_id, case_id, type, actor_kind, actor_id, visibility, data, created_at)
-      select tenant_id, id, 'created', ${actorKind}, ${inquiry.apiClientId}, 'public',
-             ${JSON.stringify(eventData)}::jsonb, ${nowIso}
-      from new_case
-      returning id
-    ), job as (
-      insert into outbox (tenant_id, queue, job_name, payload, created_at)
-      select tenant_id, ${queueNames.routing}, ${queueNames.routing}, ${JSON.stringify(payload)}::jsonb, ${nowIso}
-      from new_case
-      returning id
-    ), profile as (
-      insert into demographic_profiles (tenant_id, case_id, groups, consent_at, consent_text_version)
-      select tenant_id, id, ${inquiry.demographics ? JSON.stringify(inquiry.demographics.groups) : null}::jsonb,
-             ${nowIso}, ${inquiry.demographics?.consentTextVersion ?? null}::text
-      from new_case
-      where ${inquiry.demographics ? 'yes' : null}::text is not null
-    ), photo as (
-      insert into attachments (tenant_id, case_id, storage_key, content_type, size_bytes, original_name)
-      select new_case.tenant_id, new_case.id, p.storage_key, p.content_type, p.size_bytes, p.original_name
-      from new_case, jsonb_to_recordset(${JSON.stringify(photos)}::jsonb)
-        as p(storage_key text, content_type text, size_bytes int, original_name text)
-    ), idempotency as (
-      insert into idempotency_keys (tenant_id, key, request_hash, case_id, response)
-      select tenant_id, ${idempotency ? idempotencyKeyHash(idempotency.key) : null}::text,
-             ${idempotency?.requestHash ?? null}::text, id, ${stored ? JSON.stringify(stored) : null}::jsonb
-      from new_case
-      where ${idempotency ? 'yes' : null}::text is not null
-    )
-    select event.id as event_id, job.id as outbox_id from event, job`;
+  const values: SubmitValues = {
+    caseId,
+    tenantId: tenant.id,
+    trackingCode: code,
+    accessTokenHash: sha256(accessToken),
+    channel: inquiry.channel,
+    categoryId: inquiry.category.id,
+    description: inquiry.description,
+    latitude: inquiry.latitude,
+    longitude: inquiry.longitude,
+    address: inquiry.address,
+    language: inquiry.language,
+    attributes: JSON.stringify(inquiry.attributes),
+    mediaUrls: inquiry.mediaUrls,
+    contactName: inquiry.contact.name,
+    contactEmail: inquiry.contact.email,
+    contactPhone: inquiry.contact.phone,
+    sensitive: inquiry.category.sensitive,
+    firstResponseDueAt: result.expectedFirstResponseAt,
+    resolutionDueAt: result.expectedResolutionAt,
+    apiClientId: inquiry.apiClientId,
+    now: nowIso,
+    actorKind,
+    eventData: JSON.stringify(eventData),
+    queue: queueNames.routing,
+    payload: JSON.stringify(payload),
+    demographicGroups: inquiry.demographics ? JSON.stringify(inquiry.demographics.groups) : null,
+    consentTextVersion: inquiry.demographics?.consentTextVersion ?? null,
+    photos: JSON.stringify(photos),
+    idempotencyKeyHash: idempotency ? idempotencyKeyHash(idempotency.key) : null,
+    requestHash: idempotency?.requestHash ?? null,
+    storedResult: stored ? JSON.stringify(stored) : null,
+  };
+  const [ids] = (await sql.unsafe(SUBMIT.text, SUBMIT.values(values), { prepare: true })) as unknown as {
+    event_id: string;
+    outbox_id: string;
+  }[];
 
   const eventRow: CaseEventRow = {
     id: Number(ids!.event_id),
