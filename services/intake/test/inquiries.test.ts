@@ -241,6 +241,32 @@ describe('resident inquiries', () => {
       expect(after.outbox - before.outbox).toBe(1);
     });
 
+    it('writes inquiries submitted together, and one conflicting inquiry does not fail the others', async () => {
+      // Inquiries of one event-loop turn share a statement; the two with the same key collide in it.
+      const key = `batch-${Math.random().toString(36).slice(2)}`;
+      const before = await rowCounts(ctx.database);
+      const results = await Promise.all([
+        ...[1, 2, 3, 4].map((n) => submit(h.app, { ...pothole, description: `Hole number ${n}` })),
+        submit(h.app, pothole, { 'idempotency-key': key }),
+        submit(h.app, pothole, { 'idempotency-key': key }),
+        submit(h.app, { ...pothole, serviceCode: 'dragons' }),
+      ]);
+      expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201, 400]);
+      const codes = results.slice(0, 6).map((r) => r.json().trackingCode);
+      expect(new Set(codes).size).toBe(5);
+      expect(codes[4]).toBe(codes[5]);
+      const after = await rowCounts(ctx.database);
+      expect(after.cases - before.cases).toBe(5);
+      expect(after.caseEvents - before.caseEvents).toBe(5);
+      expect(after.outbox - before.outbox).toBe(5);
+      expect(after.idempotencyKeys - before.idempotencyKeys).toBe(1);
+      for (const [n, res] of results.slice(0, 4).entries()) {
+        expect((await caseByCode(ctx.database, res.json().trackingCode)).description).toBe(
+          `Hole number ${n + 1}`,
+        );
+      }
+    });
+
     it('refuses the same key with a different body (422) and writes nothing', async () => {
       const key = `changed-${Math.random().toString(36).slice(2)}`;
       await submit(h.app, pothole, { 'idempotency-key': key });

@@ -4,7 +4,6 @@ import type { Channel, DemographicSelfReport } from '@samtal/domain';
 import { type FieldProblem, UnprocessableProblem } from '@samtal/http';
 import { parsePayload, queueNames } from '@samtal/queue';
 import { randomToken, sha256, trackingCode } from '@samtal/security';
-import type postgres from 'postgres';
 import type { AttributeValues } from '../attributes.ts';
 import { type Category, dueTimes, type TenantCatalog } from '../catalog.ts';
 import type { IntakeContext } from '../context.ts';
@@ -103,8 +102,9 @@ async function findReplay(
 /**
  * Writes a new case with everything that belongs to it in one transaction: the case, its first
  * (public) event, the demographic profile, photos, the idempotency key and the routing job in the
- * outbox. One round of pipelined, prepared statements; after the commit the event is announced to
- * the desks and the job handed to the relay (whose sweep catches what that misses).
+ * outbox. One statement, shared with the inquiries submitted at the same moment (`InquiryWriter`);
+ * after the commit the event is announced to the desks and the job handed to the relay (whose sweep
+ * catches what that misses).
  */
 export async function createInquiry(
   ctx: IntakeContext,
@@ -132,99 +132,6 @@ export async function createInquiry(
   }
 }
 
-/**
- * A statement written with named parameters (`$caseId`), numbered once when the module loads.
- * postgres.js rebuilds the text of a tagged-template query on every call (a concatenation per
- * parameter, then a 2 KB string to flatten and hash to find the prepared statement): 9 % of
- * intake's allocations. A fixed text with an array of values skips that and stays prepared.
- */
-function namedStatement<Values extends Record<string, unknown>>(text: string) {
-  const names: string[] = [];
-  const numbered = text.replace(/\s+/g, ' ').replace(/\$([A-Za-z]\w*)/g, (_match, name: string) => {
-    const known = names.indexOf(name);
-    return `$${known >= 0 ? known + 1 : names.push(name)}`;
-  });
-  // postgres.js takes what each value is at run time; the Values type checks the names here.
-  type Parameter = postgres.ParameterOrJSON<never>;
-  return { text: numbered, values: (values: Values) => names.map((name) => values[name] as Parameter) };
-}
-
-interface SubmitValues extends Record<string, unknown> {
-  caseId: string;
-  tenantId: string;
-  trackingCode: string;
-  accessTokenHash: string;
-  channel: string;
-  categoryId: string;
-  description: string;
-  latitude: number | null;
-  longitude: number | null;
-  address: string | null;
-  language: string;
-  attributes: string;
-  mediaUrls: string[];
-  contactName: string | null;
-  contactEmail: string | null;
-  contactPhone: string | null;
-  sensitive: boolean;
-  firstResponseDueAt: string | null;
-  resolutionDueAt: string | null;
-  apiClientId: string | null;
-  now: string;
-  actorKind: string;
-  eventData: string;
-  queue: string;
-  payload: string;
-  demographicGroups: string | null;
-  consentTextVersion: string | null;
-  photos: string;
-  idempotencyKeyHash: string | null;
-  requestHash: string | null;
-  storedResult: string | null;
-}
-
-/**
- * One statement, so one round trip and one implicit transaction: every row or none. The optional
- * parts (demographics, photos, idempotency key) insert nothing when their parameter is null or
- * empty, so the statement text never changes and stays prepared.
- */
-const SUBMIT = namedStatement<SubmitValues>(`
-  with new_case as (
-    insert into cases (id, tenant_id, tracking_code, access_token_hash, channel, category_id, description,
-      latitude, longitude, address, language, attributes, media_urls, contact_name, contact_email,
-      contact_phone, sensitive, first_response_due_at, resolution_due_at, api_client_id, created_at, updated_at)
-    values ($caseId, $tenantId, $trackingCode, $accessTokenHash, $channel, $categoryId, $description,
-      $latitude, $longitude, $address, $language, $attributes::jsonb, $mediaUrls::text[], $contactName,
-      $contactEmail, $contactPhone, $sensitive, $firstResponseDueAt, $resolutionDueAt, $apiClientId, $now, $now)
-    returning id, tenant_id
-  ), event as (
-    insert into case_events (tenant_id, case_id, type, actor_kind, actor_id, visibility, data, created_at)
-    select tenant_id, id, 'created', $actorKind, $apiClientId, 'public', $eventData::jsonb, $now
-    from new_case
-    returning id
-  ), job as (
-    insert into outbox (tenant_id, queue, job_name, payload, created_at)
-    select tenant_id, $queue, $queue, $payload::jsonb, $now
-    from new_case
-    returning id
-  ), profile as (
-    insert into demographic_profiles (tenant_id, case_id, groups, consent_at, consent_text_version)
-    select tenant_id, id, $demographicGroups::jsonb, $now, $consentTextVersion::text
-    from new_case
-    where $demographicGroups::jsonb is not null
-  ), photo as (
-    insert into attachments (tenant_id, case_id, storage_key, content_type, size_bytes, original_name)
-    select new_case.tenant_id, new_case.id, p.storage_key, p.content_type, p.size_bytes, p.original_name
-    from new_case, jsonb_to_recordset($photos::jsonb)
-      as p(storage_key text, content_type text, size_bytes int, original_name text)
-  ), idempotency as (
-    insert into idempotency_keys (tenant_id, key, request_hash, case_id, response)
-    select tenant_id, $idempotencyKeyHash::text, $requestHash::text, id, $storedResult::jsonb
-    from new_case
-    where $idempotencyKeyHash::text is not null
-  )
-  select event.id as event_id, job.id as outbox_id from event, job`);
-
 async function insertInquiry(
   ctx: IntakeContext,
   tenant: Tenant,
@@ -247,9 +154,6 @@ async function insertInquiry(
   };
   const payload = parsePayload('routing', { tenantId: tenant.id, caseId, reason: 'created' });
   const actorKind = inquiry.apiClientId ? 'api_client' : 'resident';
-  const { sql } = ctx.db;
-  // drizzle installs pass-through serialisers on the shared client, so dates and JSON travel as text.
-  const nowIso = result.createdAt;
 
   const stored: StoredResult | null = idempotency
     ? (({ accessToken: _token, ...rest }) => ({
@@ -264,46 +168,42 @@ async function insertInquiry(
     original_name: p.originalName,
   }));
   const eventData = { channel: inquiry.channel };
-  const values: SubmitValues = {
-    caseId,
-    tenantId: tenant.id,
-    trackingCode: code,
-    accessTokenHash: sha256(accessToken),
+  const ids = await ctx.writer.write({
+    id: caseId,
+    tenant_id: tenant.id,
+    tracking_code: code,
+    access_token_hash: sha256(accessToken),
     channel: inquiry.channel,
-    categoryId: inquiry.category.id,
+    category_id: inquiry.category.id,
     description: inquiry.description,
     latitude: inquiry.latitude,
     longitude: inquiry.longitude,
     address: inquiry.address,
     language: inquiry.language,
-    attributes: JSON.stringify(inquiry.attributes),
-    mediaUrls: inquiry.mediaUrls,
-    contactName: inquiry.contact.name,
-    contactEmail: inquiry.contact.email,
-    contactPhone: inquiry.contact.phone,
+    attributes: inquiry.attributes,
+    media_urls: inquiry.mediaUrls,
+    contact_name: inquiry.contact.name,
+    contact_email: inquiry.contact.email,
+    contact_phone: inquiry.contact.phone,
     sensitive: inquiry.category.sensitive,
-    firstResponseDueAt: result.expectedFirstResponseAt,
-    resolutionDueAt: result.expectedResolutionAt,
-    apiClientId: inquiry.apiClientId,
-    now: nowIso,
-    actorKind,
-    eventData: JSON.stringify(eventData),
+    first_response_due_at: result.expectedFirstResponseAt,
+    resolution_due_at: result.expectedResolutionAt,
+    api_client_id: inquiry.apiClientId,
+    created_at: result.createdAt,
+    actor_kind: actorKind,
+    event_data: eventData,
     queue: queueNames.routing,
-    payload: JSON.stringify(payload),
-    demographicGroups: inquiry.demographics ? JSON.stringify(inquiry.demographics.groups) : null,
-    consentTextVersion: inquiry.demographics?.consentTextVersion ?? null,
-    photos: JSON.stringify(photos),
-    idempotencyKeyHash: idempotency ? idempotencyKeyHash(idempotency.key) : null,
-    requestHash: idempotency?.requestHash ?? null,
-    storedResult: stored ? JSON.stringify(stored) : null,
-  };
-  const [ids] = (await sql.unsafe(SUBMIT.text, SUBMIT.values(values), { prepare: true })) as unknown as {
-    event_id: string;
-    outbox_id: string;
-  }[];
+    payload,
+    demographic_groups: inquiry.demographics?.groups ?? null,
+    consent_text_version: inquiry.demographics?.consentTextVersion ?? null,
+    photos,
+    idempotency_key_hash: idempotency ? idempotencyKeyHash(idempotency.key) : null,
+    request_hash: idempotency?.requestHash ?? null,
+    stored_result: stored,
+  });
 
   const eventRow: CaseEventRow = {
-    id: Number(ids!.event_id),
+    id: ids.eventId,
     tenantId: tenant.id,
     caseId,
     type: 'created',
@@ -314,7 +214,7 @@ async function insertInquiry(
     createdAt: now,
   };
   const outboxRow: OutboxRow = {
-    id: Number(ids!.outbox_id),
+    id: ids.outboxId,
     tenantId: tenant.id,
     queue: queueNames.routing,
     jobName: queueNames.routing,
