@@ -97,6 +97,9 @@ const WRITE = `
   ' ',
 );
 
+/** Inquiries per statement at most. */
+const MAX_BATCH = 100;
+
 interface Waiting {
   rows: InquiryRows;
   resolve: (written: WrittenInquiry) => void;
@@ -125,9 +128,10 @@ export class InquiryWriter {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
-        const batch = this.pending;
+        const waiting = this.pending;
         this.pending = [];
-        void this.run(batch);
+        // Bounded, so a burst does not become one huge statement holding its locks for long.
+        for (let i = 0; i < waiting.length; i += MAX_BATCH) void this.run(waiting.slice(i, i + MAX_BATCH));
       });
     });
   }
