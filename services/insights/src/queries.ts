@@ -53,6 +53,8 @@ export async function forEachCase(
   filters: CaseFilters,
   timeZone: string,
   each: (row: CaseRow) => void,
+  /** Also read each case's demographic answers (`row.groups`), for the equity rollups. */
+  withProfiles = false,
 ): Promise<void> {
   const { sql } = db;
   const query = sql<
@@ -73,6 +75,7 @@ export async function forEachCase(
       reopen_count: number;
       rating: number | null;
       requested_rehandling: boolean | null;
+      groups?: Record<string, string> | null;
     }[]
   >`
     select c.channel, c.category_id, c.lead_department_id, d.kind as department_kind, c.status,
@@ -83,9 +86,14 @@ export async function forEachCase(
            ${epochMs(sql, 'c.resolved_at')} as resolved_at,
            ${epochMs(sql, 'c.resolution_due_at')} as resolution_due_at,
            c.first_contact_resolution, c.return_count, c.reopen_count,
-           f.rating, f.requested_rehandling
+           f.rating, f.requested_rehandling ${withProfiles ? sql`, p.groups` : sql``}
       from cases c
       left join departments d on d.tenant_id = c.tenant_id and d.id = c.lead_department_id
+      ${
+        withProfiles
+          ? sql`left join demographic_profiles p on p.tenant_id = c.tenant_id and p.case_id = c.id`
+          : sql``
+      }
       ${
         end.getTime() - start.getTime() <= LATERAL_FEEDBACK_MS
           ? sql`left join lateral (
@@ -116,6 +124,7 @@ export async function forEachCase(
         reopenCount: r.reopen_count,
         rating: r.rating,
         requestedRehandling: r.requested_rehandling,
+        groups: r.groups ?? null,
       });
     }
   }
