@@ -47,18 +47,21 @@ interface CutKey {
   channel: string | null;
 }
 
-/** The rows one case or contact counts in: the city, its channel, category, department and cell. */
-function cutsOf(categoryId: string | null, departmentId: string | null, channel: string): CutKey[] {
+/** The rows a cell's sums also count in: the city, its channel, category and department. */
+function cutsAbove(cell: CutKey & { channel: string }): CutKey[] {
   const cuts: CutKey[] = [
     { cut: 'all', categoryId: null, departmentId: null, channel: null },
-    { cut: 'channel', categoryId: null, departmentId: null, channel },
-    { cut: 'cell', categoryId, departmentId, channel },
+    { cut: 'channel', categoryId: null, departmentId: null, channel: cell.channel },
   ];
   // A filter never asks for "no category" or "no department", so those rows would never be read.
-  if (categoryId) cuts.push({ cut: 'category', categoryId, departmentId: null, channel: null });
-  if (departmentId) cuts.push({ cut: 'department', categoryId: null, departmentId, channel: null });
+  if (cell.categoryId)
+    cuts.push({ cut: 'category', categoryId: cell.categoryId, departmentId: null, channel: null });
+  if (cell.departmentId)
+    cuts.push({ cut: 'department', categoryId: null, departmentId: cell.departmentId, channel: null });
   return cuts;
 }
+
+const keyOf = (k: CutKey) => `${k.cut}|${k.categoryId ?? ''}|${k.departmentId ?? ''}|${k.channel ?? ''}`;
 
 /** The value under `key`, created and stored first if missing. */
 function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
@@ -80,20 +83,29 @@ export async function refreshRollupDay(
   const start = zonedInstant(day, 0, tenant.timeZone);
   const end = zonedInstant(addDays(day, 1), 0, tenant.timeZone);
   const ctx: FactContext = { ...facts, calendar: tenant.calendar };
-  const groups = new Map<string, CutKey & { sums: Sums }>();
-  const sumsOf = (key: CutKey) => {
-    const id = `${key.cut}|${key.categoryId ?? ''}|${key.departmentId ?? ''}|${key.channel ?? ''}`;
-    return entry(groups, id, () => ({ ...key, sums: emptySums() })).sums;
-  };
-  // Equity: channel ('' for every channel) → dimension → answer ('' for none) → sums.
+  // Each case and contact is added once, to its category × department × channel cell; the other
+  // cuts are sums of cells, added up after the scan: a few hundred merges of cells instead of five
+  // adds per case.
+  const cells = new Map<string, CutKey & { channel: string; sums: Sums }>();
+  const cellOf = (categoryId: string | null, departmentId: string | null, channel: string) =>
+    entry(cells, `${categoryId ?? ''}|${departmentId ?? ''}|${channel}`, () => ({
+      cut: 'cell' as const,
+      categoryId,
+      departmentId,
+      channel,
+      sums: emptySums(),
+    })).sums;
+  // Equity likewise per channel, then over every channel: channel → dimension → answer → sums.
   const equity = new Map<string, Map<string, Map<string, EquitySums>>>();
-  const equitySums = (channel: string, dimension: string, answer: string) => {
-    const byDimension = entry(equity, channel, () => new Map<string, Map<string, EquitySums>>());
-    return groupSums(
-      entry(byDimension, dimension, () => new Map<string, EquitySums>()),
+  const equitySums = (channel: string, dimension: string, answer: string) =>
+    groupSums(
+      entry(
+        entry(equity, channel, () => new Map<string, Map<string, EquitySums>>()),
+        dimension,
+        () => new Map<string, EquitySums>(),
+      ),
       answer,
     );
-  };
   const nowMs = facts.now.getTime();
   const ms = (d: Date | null) => (d === null ? null : d.getTime());
   await forEachCase(
@@ -105,9 +117,7 @@ export async function refreshRollupDay(
     tenant.timeZone,
     (row) => {
       const durations = caseMinutes(row, ctx);
-      for (const key of cutsOf(row.categoryId, row.departmentId, row.channel)) {
-        addCase(sumsOf(key), row, ctx, durations);
-      }
+      addCase(cellOf(row.categoryId, row.departmentId, row.channel), row, ctx, durations);
       const fact = equityFact(
         {
           respondedMs: ms(row.firstRespondedAt),
@@ -119,15 +129,25 @@ export async function refreshRollupDay(
         nowMs,
       );
       for (const dimension of dimensions) {
-        const answer = row.groups?.[dimension.code] ?? '';
-        addEquityFact(equitySums('', dimension.code, answer), fact);
-        addEquityFact(equitySums(row.channel, dimension.code, answer), fact);
+        addEquityFact(equitySums(row.channel, dimension.code, row.groups?.[dimension.code] ?? ''), fact);
       }
     },
     true,
   );
   for (const row of await fetchContacts(db, tenant.id, start, end, {}, tenant.timeZone)) {
-    for (const key of cutsOf(row.categoryId, row.departmentId, row.channel)) addContact(sumsOf(key), row);
+    addContact(cellOf(row.categoryId, row.departmentId, row.channel), row);
+  }
+  const groups = new Map<string, CutKey & { sums: Sums }>();
+  for (const cell of cells.values()) {
+    groups.set(keyOf(cell), cell);
+    for (const key of cutsAbove(cell)) {
+      addSums(entry(groups, keyOf(key), () => ({ ...key, sums: emptySums() })).sums, cell.sums);
+    }
+  }
+  for (const [channel, byDimension] of [...equity.entries()]) {
+    for (const [dimension, byAnswer] of byDimension) {
+      for (const [answer, s] of byAnswer) addSums(equitySums('', dimension, answer), s);
+    }
   }
   const refreshedAt = toPg(facts.now);
   const rows = [...groups.values()].map((g) => ({
