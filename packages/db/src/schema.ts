@@ -381,6 +381,17 @@ export const cases = pgTable(
     index('cases_tenant_parent_idx').on(t.tenantId, t.parentCaseId),
     index('cases_tenant_contact_email_idx').on(t.tenantId, sql`lower(${t.contactEmail})`),
     index('cases_tenant_contact_phone_idx').on(t.tenantId, t.contactPhone),
+    // What changed since the insights rollups' last refresh (services/insights rollups.ts): without
+    // these, that question was a sequential scan of every case (6.8 s over 10 M, every 5 minutes).
+    index('cases_tenant_updated_idx').on(t.tenantId, t.updatedAt),
+    // Deadlines still running: only these change an SLA outcome without a write. Partial, so they
+    // hold the open work, not the history.
+    index('cases_tenant_first_response_due_open_idx')
+      .on(t.tenantId, t.firstResponseDueAt)
+      .where(sql`${t.firstRespondedAt} is null`),
+    index('cases_tenant_resolution_due_open_idx')
+      .on(t.tenantId, t.resolutionDueAt)
+      .where(sql`${t.resolvedAt} is null`),
   ],
 );
 
@@ -524,6 +535,8 @@ export const contacts = pgTable(
   },
   (t) => [
     index('contacts_tenant_offered_idx').on(t.tenantId, t.offeredAt),
+    // Contacts recorded since the insights rollups' last refresh (late records of old calls too).
+    index('contacts_tenant_created_idx').on(t.tenantId, t.createdAt),
     uniqueIndex('contacts_tenant_external_uq').on(t.tenantId, t.channel, t.externalId),
   ],
 );

@@ -131,19 +131,22 @@ export async function forEachCase(
 }
 
 /**
- * Contacts offered in [start, end). A category or department filter keeps the contacts linked to a
- * case of that category or department (a call with no case has neither).
+ * Calls `each` for every contact offered in [start, end). A category or department filter keeps the
+ * contacts linked to a case of that category or department (a call with no case has neither).
+ * Through a cursor like the cases: a year of a city's calls (2.3 M over 10 M cases) held as rows at
+ * once ran insights out of its heap.
  */
-export async function fetchContacts(
+export async function forEachContact(
   db: DbHandle,
   tenantId: string,
   start: Date,
   end: Date,
   filters: CaseFilters,
-  timeZone = 'UTC',
-): Promise<ContactRow[]> {
+  timeZone: string,
+  each: (row: ContactRow) => void,
+): Promise<void> {
   const { sql } = db;
-  const rows = await sql<
+  const query = sql<
     {
       channel: string;
       category_id: string | null;
@@ -169,17 +172,21 @@ export async function fetchContacts(
        ${filters.departmentId ? sql`and c.lead_department_id = ${filters.departmentId}` : sql``}
        ${filters.districtId ? sql`and c.district_id = ${filters.districtId}` : sql``}
        ${filters.priority ? sql`and c.priority = ${filters.priority}` : sql``}`;
-  return rows.map((r) => ({
-    channel: r.channel,
-    categoryId: r.category_id,
-    departmentId: r.lead_department_id,
-    day: r.day,
-    offeredAt: new Date(r.offered_at),
-    answeredAt: at(r.answered_at),
-    abandonedAt: at(r.abandoned_at),
-    endedAt: at(r.ended_at),
-    wrapUpEndedAt: at(r.wrap_up_ended_at),
-  }));
+  for await (const batch of query.cursor(CURSOR_ROWS)) {
+    for (const r of batch) {
+      each({
+        channel: r.channel,
+        categoryId: r.category_id,
+        departmentId: r.lead_department_id,
+        day: r.day,
+        offeredAt: new Date(r.offered_at),
+        answeredAt: at(r.answered_at),
+        abandonedAt: at(r.abandoned_at),
+        endedAt: at(r.ended_at),
+        wrapUpEndedAt: at(r.wrap_up_ended_at),
+      });
+    }
+  }
 }
 
 /**

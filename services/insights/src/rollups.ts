@@ -15,7 +15,7 @@ import {
   type Sums,
 } from './facts.ts';
 import { fromPg, toPg } from './pg-time.ts';
-import { type CaseFilters, fetchContacts, forEachCase } from './queries.ts';
+import { type CaseFilters, forEachCase, forEachContact } from './queries.ts';
 import { addEncodedTally, encodeTally } from './tally-codec.ts';
 
 /**
@@ -134,9 +134,9 @@ export async function refreshRollupDay(
     },
     true,
   );
-  for (const row of await fetchContacts(db, tenant.id, start, end, {}, tenant.timeZone)) {
+  await forEachContact(db, tenant.id, start, end, {}, tenant.timeZone, (row) => {
     addContact(cellOf(row.categoryId, row.departmentId, row.channel), row);
-  }
+  });
   const groups = new Map<string, CutKey & { sums: Sums }>();
   for (const cell of cells.values()) {
     groups.set(keyOf(cell), cell);
@@ -144,7 +144,7 @@ export async function refreshRollupDay(
       addSums(entry(groups, keyOf(key), () => ({ ...key, sums: emptySums() })).sums, cell.sums);
     }
   }
-  for (const [channel, byDimension] of [...equity.entries()]) {
+  for (const byDimension of [...equity.values()]) {
     for (const [dimension, byAnswer] of byDimension) {
       for (const [answer, s] of byAnswer) addSums(equitySums('', dimension, answer), s);
     }
@@ -221,8 +221,9 @@ export async function refreshRollupDay(
 
 /**
  * Brings a tenant's rollups up to date: every local day with a case, feedback or contact written or
- * changed since the last run, every day whose cases passed an SLA deadline since then (their
- * compliance changed without a write), the last 7 days (the KKiK "one working day" also passes
+ * changed since the last run, every day whose unanswered or unresolved cases passed an SLA deadline
+ * since then (their compliance changed without a write; an answer or resolution is a write, after
+ * which the deadline no longer matters), the last 7 days (the KKiK "one working day" also passes
  * without a write), and any days asked for. When the tenant's active demographic dimensions are
  * not the ones the equity rollups were built for, every day is rebuilt. The cursor moves only
  * after every day is written.
@@ -245,8 +246,10 @@ export async function refreshRollups(
     select distinct (c.created_at at time zone ${tz})::date::text as day from cases c
      where c.tenant_id = ${tenant.id}
        and (c.updated_at > ${toPg(since)} or c.created_at > ${toPg(since)}
-            or c.first_response_due_at between ${toPg(since)} and ${toPg(facts.now)}
-            or c.resolution_due_at between ${toPg(since)} and ${toPg(facts.now)})
+            or (c.first_responded_at is null
+                and c.first_response_due_at between ${toPg(since)} and ${toPg(facts.now)})
+            or (c.resolved_at is null
+                and c.resolution_due_at between ${toPg(since)} and ${toPg(facts.now)}))
     union
     select distinct (c.created_at at time zone ${tz})::date::text from feedback f
       join cases c on c.tenant_id = f.tenant_id and c.id = f.case_id
