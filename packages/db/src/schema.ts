@@ -204,6 +204,12 @@ export const staffPresence = pgTable(
   (t) => [
     index('staff_presence_tenant_user_idx').on(t.tenantId, t.userId, t.startedAt),
     index('staff_presence_tenant_started_idx').on(t.tenantId, t.startedAt),
+    // Intervals that end after a period starts (insights occupancy): without it a 30-day query read
+    // every presence row ever written (360 ms over a million rows; 40–60 ms with it).
+    index('staff_presence_tenant_ended_idx').on(
+      t.tenantId,
+      sql`coalesce(${t.endedAt}, 'infinity'::timestamptz)`,
+    ),
   ],
 );
 
@@ -392,6 +398,14 @@ export const cases = pgTable(
     index('cases_tenant_resolution_due_open_idx')
       .on(t.tenantId, t.resolutionDueAt)
       .where(sql`${t.resolvedAt} is null`),
+    // The backlog (insights fetchBacklog) as an index-only scan of the open cases: 385 → 74 ms over
+    // 10 M cases, 91,000 open. The status list must stay word for word the query's, or the planner
+    // cannot use the index.
+    index('cases_tenant_open_created_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(
+        sql`${t.parentCaseId} is null and ${t.status} in ('new', 'routed', 'accepted', 'in_progress', 'waiting_on_resident', 'returned', 'reopened')`,
+      ),
   ],
 );
 

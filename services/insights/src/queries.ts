@@ -211,6 +211,8 @@ export async function fetchPresenceSeconds(
       from staff_presence p
      where p.tenant_id = ${tenantId} and p.status in ('busy', 'available')
        and p.started_at < ${toPg(end)} and coalesce(p.ended_at, ${toPg(now)}::timestamptz) > ${toPg(start)}
+       -- implied by the line above; written the way staff_presence_tenant_ended_idx indexes it
+       and coalesce(p.ended_at, 'infinity'::timestamptz) > ${toPg(start)}
        ${
          departmentId
            ? sql`and exists (select 1 from department_memberships m where m.tenant_id = p.tenant_id
@@ -245,6 +247,7 @@ export async function fetchBacklog(db: DbHandle, tenantId: string, filters: Case
       select extract(epoch from (${toPg(now)}::timestamptz - c.created_at))::float8 / 3600 as hours
         from cases c
        where c.tenant_id = ${tenantId} and c.parent_case_id is null
+         -- word for word the predicate of cases_tenant_open_created_idx (an index-only scan)
          and c.status in ('new', 'routed', 'accepted', 'in_progress', 'waiting_on_resident', 'returned', 'reopened')
          ${caseFilterSql(sql, filters)})
     select count(*)::int as open,
