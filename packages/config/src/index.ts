@@ -242,13 +242,12 @@ export const benchEnv = z.object({
 });
 export type BenchConfig = z.infer<typeof benchEnv>;
 
-/** The environment of a child process: this one's, with `overrides` (for benchmark harnesses). */
 /**
  * V8 heap bounds each service runs with: its package.json `start` script and the benchmarks use
  * these. Node sizes its heap for the machine and collects lazily, so an unbounded service under load
  * held 250–280 MB; bounded, intake, router and desk stay under 150 MB at the same throughput
- * (docs/performance.md). Their live data is small. Insights reads large result sets (up to ~420 MB
- * over a million cases) and keeps Node's default.
+ * (docs/performance.md). Their live data is small; insights' too, since durations are tallies and
+ * exact queries read through a cursor.
  */
 const boundedHeap = ['--max-semi-space-size=4', '--max-old-space-size=160'];
 export const serviceNodeFlags: Record<string, readonly string[]> = {
@@ -257,9 +256,10 @@ export const serviceNodeFlags: Record<string, readonly string[]> = {
   desk: boundedHeap,
   dialogue: boundedHeap,
   web: boundedHeap,
-  insights: [],
+  insights: boundedHeap,
 };
 
+/** The environment of a child process: this one's, with `overrides` (for benchmark harnesses). */
 export function childEnv(overrides: Record<string, string>): Record<string, string | undefined> {
   return { ...process.env, ...overrides };
 }

@@ -86,7 +86,12 @@ export async function anonymise(
     const c = schema.cases;
     await tx
       .update(c)
-      .set({ anonymisedAt: sql`coalesce(${c.anonymisedAt}, ${now.toISOString()}::timestamptz)` })
+      // updated_at too: the insights rollups recompute the days of changed cases, and a deleted
+      // demographic profile changes that day's equity numbers.
+      .set({
+        anonymisedAt: sql`coalesce(${c.anonymisedAt}, ${now.toISOString()}::timestamptz)`,
+        updatedAt: now,
+      })
       .where(and(eq(c.tenantId, tenantId), inArray(c.id, subjects.caseIds)));
   }
   for (const key of fileKeys) await files.remove(key);

@@ -1,5 +1,5 @@
 import { type Database, type Executor, inTenantTransaction, schema, type Transaction } from '@samtal/db';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { type AnonymiseResult, anonymise } from './anonymise.ts';
 import type { FileStore } from './files.ts';
 import { findResident, type ResidentQuery, type Subjects, subjectLinks } from './subjects.ts';
@@ -47,5 +47,13 @@ export async function withdrawConsent(tx: Executor, tenantId: string, subjects: 
     .delete(d)
     .where(and(eq(d.tenantId, tenantId), subjectLinks.demographicProfiles!(subjects, tenantId)))
     .returning({ id: d.id });
+  if (subjects.caseIds.length) {
+    // Marks the cases changed, so the insights rollups recompute their days without the profile.
+    const c = schema.cases;
+    await tx
+      .update(c)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(c.tenantId, tenantId), inArray(c.id, subjects.caseIds)));
+  }
   return deleted.length;
 }

@@ -14,9 +14,9 @@ import {
 import {
   type CaseFilters,
   fetchBacklog,
-  fetchContacts,
   fetchPresenceSeconds,
   forEachCase,
+  forEachContact,
 } from './queries.ts';
 import { type BucketedSums, rollupSums } from './rollups.ts';
 
@@ -41,18 +41,17 @@ export async function exactSums(
     }
     return sums;
   };
-  const [contacts] = await Promise.all([
-    fetchContacts(db, tenant.id, period.start, period.end, filters, tenant.timeZone),
+  await Promise.all([
+    forEachContact(db, tenant.id, period.start, period.end, filters, tenant.timeZone, (row) => {
+      addContact(total, row);
+      addContact(bucket(row.day), row);
+    }),
     forEachCase(db, tenant.id, period.start, period.end, filters, tenant.timeZone, (row) => {
       const durations = caseMinutes(row, ctx);
       addCase(total, row, ctx, durations);
       addCase(bucket(row.day), row, ctx, durations);
     }),
   ]);
-  for (const row of contacts) {
-    addContact(total, row);
-    addContact(bucket(row.day), row);
-  }
   return { total, buckets };
 }
 

@@ -4,20 +4,19 @@ import {
   disparity,
   isSuppressed,
   type MaybeSuppressed,
-  median,
   type RateDisparity,
   rateDisparity,
   representationRatio,
   roseIndex,
-  SATISFIED_RATING,
   SUPPRESSED,
   suppressTable1D,
   wilsonInterval,
 } from '@samtal/indicators';
 import type { Period, TenantContext } from './context.ts';
-import type { FactContext } from './facts.ts';
+import { addEquityFact, type EquitySums, emptyEquitySums, equityFact, type FactContext } from './facts.ts';
 import { toPg } from './pg-time.ts';
 import { type CaseFilters, CURSOR_ROWS, caseFilterSql, epochMs } from './queries.ts';
+import { addEncodedTally } from './tally-codec.ts';
 
 /**
  * Equity indicators. Individual demographic profiles are read only here, only to count them into
@@ -166,20 +165,18 @@ function publicDisparity(d: RateDisparity | ReturnType<typeof disparity>) {
   };
 }
 
-interface GroupService {
-  cases: number;
-  firstResponseMinutes: number[];
-  resolved: number;
-  slaDue: number;
-  slaMet: number;
-  ratings: number;
-  satisfied: number;
-}
+/** Where case equity is answered from: the daily equity rollups, or the cases themselves. */
+export type EquitySource = 'rollup' | 'exact';
 
 /**
  * Reach and service parity of cases per demographic dimension, for cases created in the period.
  * Disparity ratios compare the groups that answered (unknown is left out: it is not a group of
  * residents but missing data) and only groups whose numbers are published.
+ *
+ * The rollups answer the city-wide and per-channel cuts once they have been built for every
+ * dimension asked about; other filters, `source=exact`, and a tenant whose rollups are not built
+ * (yet) are answered from the cases. Both add the same facts with the same code (facts.ts), so they
+ * agree, which the equity test checks.
  */
 export async function caseEquity(
   db: DbHandle,
@@ -188,13 +185,41 @@ export async function caseEquity(
   filters: CaseFilters,
   context: Omit<FactContext, 'calendar'>,
   onlyDimension?: string,
+  source: 'auto' | EquitySource = 'auto',
 ) {
-  const { sql } = db;
   const dimensions = await loadDimensions(db, tenant.id, onlyDimension);
   const baselines = await loadBaselines(db, tenant.id);
-  // Plain joins here, unlike fetchCases: over 1 M cases a 30-day equity query ran in 0.47 s with the
-  // planner's hash joins and 0.84 s with per-case LATERAL lookups of profile and feedback (two probes
-  // per case); for periods of months the hash joins win by more. See docs/performance.md.
+  const rollup =
+    source !== 'exact' && (await equityRollupCovers(db, tenant.id, filters, dimensions))
+      ? await rollupEquitySums(db, tenant.id, period, filters.channel, dimensions)
+      : null;
+  const sums = rollup ?? (await exactEquitySums(db, tenant, period, filters, context, dimensions));
+  return {
+    source: (rollup ? 'rollup' : 'exact') as EquitySource,
+    dimensions: dimensions.map((dimension) =>
+      equityOfDimension(
+        dimension,
+        sums.get(dimension.code)!,
+        baselines.get(dimension.code),
+        tenant.smallCellK,
+      ),
+    ),
+  };
+}
+
+/** Per dimension, per group: the service numbers of the period's cases, straight from the cases. */
+async function exactEquitySums(
+  db: DbHandle,
+  tenant: TenantContext,
+  period: Period,
+  filters: CaseFilters,
+  context: Omit<FactContext, 'calendar'>,
+  dimensions: Dimension[],
+): Promise<Map<string, Map<string, EquitySums>>> {
+  const { sql } = db;
+  // Plain joins here, unlike forEachCase: over 1 M cases a 30-day equity query ran in 0.47 s with
+  // the planner's hash joins and 0.84 s with per-case LATERAL lookups of profile and feedback (two
+  // probes per case); for periods of months the hash joins win by more. See docs/performance.md.
   const query = sql<
     {
       created_at: number;
@@ -215,109 +240,148 @@ export async function caseEquity(
      where c.tenant_id = ${tenant.id} and c.created_at >= ${toPg(period.start)} and c.created_at < ${toPg(period.end)}
        and c.parent_case_id is null and c.status <> 'merged'
        ${caseFilterSql(sql, filters)}`;
-  // What each case adds to its group's service numbers, computed once for every dimension; the
-  // rows come in cursor batches, so only these small records are kept.
-  const facts: {
-    groups: Record<string, string> | null;
-    firstResponseMinutes: number | null;
-    resolved: boolean;
-    slaDue: boolean;
-    slaMet: boolean;
-    rating: number | null;
-  }[] = [];
+  const sums = new Map(dimensions.map((d) => [d.code, new Map<string, EquitySums>()]));
   const now = context.now.getTime();
+  // The rows come in cursor batches and are added up at once: nothing per case is kept.
   for await (const batch of query.cursor(CURSOR_ROWS)) {
     for (const r of batch) {
       const responded = r.first_responded_at;
-      const due = r.first_response_due_at;
-      facts.push({
-        groups: r.groups,
-        firstResponseMinutes:
-          responded === null
-            ? null
-            : Math.round(
-                context.businessMinutes(tenant.calendar, new Date(r.created_at), new Date(responded)),
-              ),
-        resolved: r.resolved_at !== null,
-        slaDue: due !== null && (responded !== null || now > due),
-        slaMet: due !== null && responded !== null && responded <= due,
-        rating: r.rating,
-      });
+      const fact = equityFact(
+        {
+          respondedMs: responded,
+          dueMs: r.first_response_due_at,
+          resolvedMs: r.resolved_at,
+          rating: r.rating,
+        },
+        responded === null
+          ? null
+          : Math.round(context.businessMinutes(tenant.calendar, new Date(r.created_at), new Date(responded))),
+        now,
+      );
+      for (const dimension of dimensions) {
+        addEquityFact(groupSums(sums.get(dimension.code)!, groupOf(dimension, r.groups)), fact);
+      }
     }
   }
-  const k = tenant.smallCellK;
-  return dimensions.map((dimension) => {
-    const service = new Map<string, GroupService>();
-    const counts = new Map<string, number>();
-    for (const r of facts) {
-      const group = groupOf(dimension, r.groups);
-      counts.set(group, (counts.get(group) ?? 0) + 1);
-      let s = service.get(group);
-      if (!s) {
-        s = {
-          cases: 0,
-          firstResponseMinutes: [],
-          resolved: 0,
-          slaDue: 0,
-          slaMet: 0,
-          ratings: 0,
-          satisfied: 0,
-        };
-        service.set(group, s);
-      }
-      s.cases++;
-      if (r.firstResponseMinutes !== null) s.firstResponseMinutes.push(r.firstResponseMinutes);
-      if (r.resolved) s.resolved++;
-      if (r.slaDue) {
-        s.slaDue++;
-        if (r.slaMet) s.slaMet++;
-      }
-      if (r.rating !== null) {
-        s.ratings++;
-        if (r.rating >= SATISFIED_RATING) s.satisfied++;
-      }
-    }
-    const table = groupCountTable(dimension, counts, baselines.get(dimension.code), k);
-    const published = (group: string) => !table.hidden.has(group) && group !== UNKNOWN_GROUP;
-    const rateInputs = (pick: (s: GroupService) => [number, number]) =>
-      Object.fromEntries(
-        [...service.entries()]
-          .filter(([g, s]) => published(g) && pick(s)[1] >= k)
-          .map(([g, s]) => [g, { numerator: pick(s)[0], denominator: pick(s)[1] }]),
-      );
-    const medians = Object.fromEntries(
+  return sums;
+}
+
+export function groupSums(groups: Map<string, EquitySums>, group: string): EquitySums {
+  let s = groups.get(group);
+  if (!s) {
+    s = emptyEquitySums();
+    groups.set(group, s);
+  }
+  return s;
+}
+
+/** Can the equity rollups answer this? Only the channel filter is a rollup cut. */
+async function equityRollupCovers(
+  db: DbHandle,
+  tenantId: string,
+  filters: CaseFilters,
+  dimensions: Dimension[],
+): Promise<boolean> {
+  const { channel: _channel, ...others } = filters;
+  if (Object.values(others).some((v) => v !== undefined)) return false;
+  const [state] = await db.sql<{ equity_dimensions: string[] }[]>`
+    select equity_dimensions from insight_rollup_state where tenant_id = ${tenantId}`;
+  return state !== undefined && dimensions.every((d) => state.equity_dimensions.includes(d.code));
+}
+
+/** Per dimension, per group: the service numbers summed from the daily equity rollups. */
+async function rollupEquitySums(
+  db: DbHandle,
+  tenantId: string,
+  period: Period,
+  channel: string | undefined,
+  dimensions: Dimension[],
+): Promise<Map<string, Map<string, EquitySums>>> {
+  const { sql } = db;
+  const sums = new Map(dimensions.map((d) => [d.code, new Map<string, EquitySums>()]));
+  if (dimensions.length === 0) return sums;
+  const rows = await sql<
+    {
+      dimension: string;
+      answer: string | null;
+      cases: number;
+      first_response_counts: Buffer;
+      resolved: number;
+      sla_due: number;
+      sla_met: number;
+      ratings: number;
+      satisfied: number;
+    }[]
+  >`
+    select dimension, answer, cases, first_response_counts, resolved, sla_due, sla_met, ratings, satisfied
+      from insight_equity_daily
+     where tenant_id = ${tenantId} and day between ${period.from} and ${period.to}
+       and dimension in ${sql(dimensions.map((d) => d.code))}
+       and ${channel ? sql`channel = ${channel}` : sql`channel is null`}`;
+  const byCode = new Map(dimensions.map((d) => [d.code, d]));
+  for (const r of rows) {
+    const dimension = byCode.get(r.dimension)!;
+    const answers = r.answer === null ? null : { [r.dimension]: r.answer };
+    const s = groupSums(sums.get(r.dimension)!, groupOf(dimension, answers));
+    s.cases += r.cases;
+    addEncodedTally(s.firstResponseMinutes, r.first_response_counts);
+    s.resolved += r.resolved;
+    s.slaDue += r.sla_due;
+    s.slaMet += r.sla_met;
+    s.ratings += r.ratings;
+    s.satisfied += r.satisfied;
+  }
+  return sums;
+}
+
+/** One dimension's published table: counts, representation, per-group service, disparities. */
+function equityOfDimension(
+  dimension: Dimension,
+  service: Map<string, EquitySums>,
+  baseline: { year: number; population: Map<string, number> } | undefined,
+  k: number,
+) {
+  const counts = new Map([...service.entries()].map(([group, s]) => [group, s.cases]));
+  const table = groupCountTable(dimension, counts, baseline, k);
+  const published = (group: string) => !table.hidden.has(group) && group !== UNKNOWN_GROUP;
+  const rateInputs = (pick: (s: EquitySums) => [number, number]) =>
+    Object.fromEntries(
       [...service.entries()]
-        .filter(([g, s]) => published(g) && s.firstResponseMinutes.length >= k)
-        .map(([g, s]) => [g, median(s.firstResponseMinutes)]),
+        .filter(([g, s]) => published(g) && pick(s)[1] >= k)
+        .map(([g, s]) => [g, { numerator: pick(s)[0], denominator: pick(s)[1] }]),
     );
-    return {
-      dimension: dimension.code,
-      names: dimension.names,
-      total: table.total,
-      baselineYear: table.baselineYear,
-      roseIndex: table.roseIndex,
-      groups: table.groups.map((row) => {
-        const s = service.get(row.group);
-        const hidden = table.hidden.has(row.group);
-        const responded = s?.firstResponseMinutes ?? [];
-        return {
-          ...row,
-          names: dimension.groups.find((g) => g.code === row.group)?.names ?? null,
-          medianFirstResponseMinutes:
-            hidden || responded.length < k ? SUPPRESSED : round(median(responded), 1),
-          resolutionRate: groupRate(s?.resolved ?? 0, s?.cases ?? 0, hidden, k),
-          slaCompliance: groupRate(s?.slaMet ?? 0, s?.slaDue ?? 0, hidden, k),
-          satisfaction: groupRate(s?.satisfied ?? 0, s?.ratings ?? 0, hidden, k),
-        };
-      }),
-      disparity: {
-        medianFirstResponse: publicDisparity(disparity(medians)),
-        resolutionRate: publicDisparity(rateDisparity(rateInputs((s) => [s.resolved, s.cases]))),
-        slaCompliance: publicDisparity(rateDisparity(rateInputs((s) => [s.slaMet, s.slaDue]))),
-        satisfaction: publicDisparity(rateDisparity(rateInputs((s) => [s.satisfied, s.ratings]))),
-      },
-    };
-  });
+  const medians = Object.fromEntries(
+    [...service.entries()]
+      .filter(([g, s]) => published(g) && s.firstResponseMinutes.n >= k)
+      .map(([g, s]) => [g, s.firstResponseMinutes.quantile(0.5)]),
+  );
+  return {
+    dimension: dimension.code,
+    names: dimension.names,
+    total: table.total,
+    baselineYear: table.baselineYear,
+    roseIndex: table.roseIndex,
+    groups: table.groups.map((row) => {
+      const s = service.get(row.group);
+      const hidden = table.hidden.has(row.group);
+      const responded = s?.firstResponseMinutes;
+      return {
+        ...row,
+        names: dimension.groups.find((g) => g.code === row.group)?.names ?? null,
+        medianFirstResponseMinutes:
+          hidden || !responded || responded.n < k ? SUPPRESSED : round(responded.quantile(0.5), 1),
+        resolutionRate: groupRate(s?.resolved ?? 0, s?.cases ?? 0, hidden, k),
+        slaCompliance: groupRate(s?.slaMet ?? 0, s?.slaDue ?? 0, hidden, k),
+        satisfaction: groupRate(s?.satisfied ?? 0, s?.ratings ?? 0, hidden, k),
+      };
+    }),
+    disparity: {
+      medianFirstResponse: publicDisparity(disparity(medians)),
+      resolutionRate: publicDisparity(rateDisparity(rateInputs((s) => [s.resolved, s.cases]))),
+      slaCompliance: publicDisparity(rateDisparity(rateInputs((s) => [s.slaMet, s.slaDue]))),
+      satisfaction: publicDisparity(rateDisparity(rateInputs((s) => [s.satisfied, s.ratings]))),
+    },
+  };
 }
 
 /**

@@ -4,10 +4,10 @@ import {
   averageSpeedOfAnswer,
   csatIndexFromSums,
   proportion,
-  quantileOfSorted,
   SATISFIED_RATING,
   serviceLevel,
   serviceLevelMet,
+  Tally,
 } from '@samtal/indicators';
 import type { BusinessCalendar, BusinessMinutesFn } from './business-time.ts';
 import { workingDayMinutes } from './business-time.ts';
@@ -37,6 +37,8 @@ export interface CaseRow {
   reopenCount: number;
   rating: number | null;
   requestedRehandling: boolean | null;
+  /** The case's demographic answers, when read for the equity rollups. */
+  groups?: Record<string, string> | null;
 }
 
 export interface ContactRow {
@@ -55,8 +57,10 @@ export interface ContactRow {
 /** Everything the availability indicators add up; the columns of `insight_rollups_daily`. */
 export interface Sums {
   cases: number;
-  firstResponseMinutes: number[];
-  resolutionMinutes: number[];
+  /** Business minutes to first response, of every responded case. */
+  firstResponseMinutes: Tally;
+  /** Business minutes to resolution, of every resolved case. */
+  resolutionMinutes: Tally;
   firstResponseSlaDue: number;
   firstResponseSlaMet: number;
   resolutionSlaDue: number;
@@ -77,7 +81,10 @@ export interface Sums {
   contactsOffered: number;
   contactsAnswered: number;
   contactsAbandoned: number;
-  contactWaitSeconds: number[];
+  /** Whole seconds waited (rounded up) of every answered contact: wait ≤ Y ⇔ ⌈wait⌉ ≤ Y for whole Y. */
+  contactWaitCounts: Tally;
+  /** The exact sum of the seconds waited (the average speed of answer). */
+  contactWaitSeconds: number;
   contactsHandled: number;
   contactHandleSeconds: number;
 }
@@ -85,8 +92,8 @@ export interface Sums {
 export function emptySums(): Sums {
   return {
     cases: 0,
-    firstResponseMinutes: [],
-    resolutionMinutes: [],
+    firstResponseMinutes: new Tally(),
+    resolutionMinutes: new Tally(),
     firstResponseSlaDue: 0,
     firstResponseSlaMet: 0,
     resolutionSlaDue: 0,
@@ -107,19 +114,21 @@ export function emptySums(): Sums {
     contactsOffered: 0,
     contactsAnswered: 0,
     contactsAbandoned: 0,
-    contactWaitSeconds: [],
+    contactWaitCounts: new Tally(),
+    contactWaitSeconds: 0,
     contactsHandled: 0,
     contactHandleSeconds: 0,
   };
 }
 
-/** Adds `b` into `a` (mutates and returns `a`). */
-export function addSums(a: Sums, b: Sums): Sums {
-  for (const key of Object.keys(a) as (keyof Sums)[]) {
-    const left = a[key];
-    const right = b[key];
-    if (Array.isArray(left)) (left as number[]).push(...(right as number[]));
-    else (a[key] as number) = (left as number) + (right as number);
+/** Adds `b` into `a` (mutates and returns `a`): numbers add up, tallies merge. For Sums and EquitySums. */
+export function addSums<T extends Sums | EquitySums>(a: T, b: T): T {
+  const left = a as unknown as Record<string, number | Tally>;
+  const right = b as unknown as Record<string, number | Tally>;
+  for (const key of Object.keys(left)) {
+    const value = left[key]!;
+    if (value instanceof Tally) value.addTally(right[key] as Tally);
+    else left[key] = value + (right[key] as number);
   }
   return a;
 }
@@ -160,8 +169,8 @@ export function addCase(
 ): void {
   sums.cases++;
   const frMinutes = durations.firstResponse;
-  if (frMinutes !== null) sums.firstResponseMinutes.push(frMinutes);
-  if (durations.resolution !== null) sums.resolutionMinutes.push(durations.resolution);
+  if (frMinutes !== null) sums.firstResponseMinutes.add(frMinutes);
+  if (durations.resolution !== null) sums.resolutionMinutes.add(durations.resolution);
 
   // SLA: a case counts once its outcome is known — answered/resolved, or its deadline has passed.
   if (row.firstResponseDueAt) {
@@ -209,7 +218,9 @@ export function addContact(sums: Sums, row: ContactRow): void {
   sums.contactsOffered++;
   if (row.answeredAt) {
     sums.contactsAnswered++;
-    sums.contactWaitSeconds.push(Math.max(0, (row.answeredAt.getTime() - row.offeredAt.getTime()) / 1000));
+    const waited = Math.max(0, (row.answeredAt.getTime() - row.offeredAt.getTime()) / 1000);
+    sums.contactWaitCounts.add(Math.ceil(waited));
+    sums.contactWaitSeconds += waited;
     const end = row.wrapUpEndedAt ?? row.endedAt;
     if (end) {
       sums.contactsHandled++;
@@ -217,6 +228,68 @@ export function addContact(sums: Sums, row: ContactRow): void {
     }
   } else if (row.abandonedAt) {
     sums.contactsAbandoned++;
+  }
+}
+
+/** What one case adds to its demographic group's service numbers (equity.ts). */
+export interface EquityFact {
+  firstResponseMinutes: number | null;
+  resolved: boolean;
+  /** The first-response deadline counts: answered, or passed unanswered. */
+  slaDue: boolean;
+  slaMet: boolean;
+  rating: number | null;
+}
+
+/** Instants as epoch milliseconds; `firstResponseMinutes` already in business minutes. */
+export function equityFact(
+  c: { respondedMs: number | null; dueMs: number | null; resolvedMs: number | null; rating: number | null },
+  firstResponseMinutes: number | null,
+  nowMs: number,
+): EquityFact {
+  return {
+    firstResponseMinutes,
+    resolved: c.resolvedMs !== null,
+    slaDue: c.dueMs !== null && (c.respondedMs !== null || nowMs > c.dueMs),
+    slaMet: c.dueMs !== null && c.respondedMs !== null && c.respondedMs <= c.dueMs,
+    rating: c.rating,
+  };
+}
+
+/** A demographic group's service numbers; the columns of `insight_equity_daily`. */
+export interface EquitySums {
+  cases: number;
+  firstResponseMinutes: Tally;
+  resolved: number;
+  slaDue: number;
+  slaMet: number;
+  ratings: number;
+  satisfied: number;
+}
+
+export function emptyEquitySums(): EquitySums {
+  return {
+    cases: 0,
+    firstResponseMinutes: new Tally(),
+    resolved: 0,
+    slaDue: 0,
+    slaMet: 0,
+    ratings: 0,
+    satisfied: 0,
+  };
+}
+
+export function addEquityFact(s: EquitySums, fact: EquityFact): void {
+  s.cases++;
+  if (fact.firstResponseMinutes !== null) s.firstResponseMinutes.add(fact.firstResponseMinutes);
+  if (fact.resolved) s.resolved++;
+  if (fact.slaDue) {
+    s.slaDue++;
+    if (fact.slaMet) s.slaMet++;
+  }
+  if (fact.rating !== null) {
+    s.ratings++;
+    if (fact.rating >= SATISFIED_RATING) s.satisfied++;
   }
 }
 
@@ -239,20 +312,11 @@ function share(numerator: number, denominator: number) {
   };
 }
 
-/**
- * Median and p90 from one sort. A typed array sorts numbers natively, several times faster than
- * `Array.prototype.sort` with a comparator, which matters for the ~10⁵–10⁶ durations of a city.
- */
-export function sortedNumbers(values: readonly number[]): number[] {
-  return Array.from(Float64Array.from(values).sort());
-}
-
-function distribution(values: number[]) {
-  const sorted = sortedNumbers(values);
+function distribution(values: Tally) {
   return {
-    n: values.length,
-    median: round(quantileOfSorted(sorted, 0.5), 2),
-    p90: round(quantileOfSorted(sorted, 0.9), 2),
+    n: values.n,
+    median: round(values.quantile(0.5), 2),
+    p90: round(values.quantile(0.9), 2),
   };
 }
 
@@ -261,7 +325,8 @@ function distribution(values: number[]) {
  * opinions: over fewer than k ratings they are suppressed, like every small cell.
  */
 export function metricsFromSums(s: Sums, thresholds: Thresholds, k: number) {
-  const within = s.contactWaitSeconds.filter((w) => w <= thresholds.serviceLevelSeconds).length;
+  // Y is a whole number of seconds (the route's schema), so the tally of rounded-up waits is exact.
+  const within = s.contactWaitCounts.countAtMost(thresholds.serviceLevelSeconds);
   const level = serviceLevel(within, s.contactsOffered);
   const fewRatings = s.ratings < k;
   return {
@@ -273,7 +338,7 @@ export function metricsFromSums(s: Sums, thresholds: Thresholds, k: number) {
       answeredWithinThreshold: within,
       serviceLevel: round(level),
       serviceLevelMet: serviceLevelMet(level, thresholds.serviceLevelTarget),
-      asaSeconds: round(averageSpeedOfAnswer(sumOf(s.contactWaitSeconds), s.contactsAnswered), 1),
+      asaSeconds: round(averageSpeedOfAnswer(s.contactWaitSeconds, s.contactsAnswered), 1),
       abandonmentRate: round(abandonmentRate(s.contactsAbandoned, s.contactsOffered)),
       ahtSeconds: round(averageHandleTime(s.contactHandleSeconds, s.contactsHandled), 1),
     },
@@ -298,11 +363,5 @@ export function metricsFromSums(s: Sums, thresholds: Thresholds, k: number) {
 }
 
 export const SUPPRESSED_VALUE = { suppressed: true as const };
-
-function sumOf(values: number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
-}
 
 export type AvailabilityMetrics = ReturnType<typeof metricsFromSums>;

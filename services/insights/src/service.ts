@@ -13,6 +13,7 @@ export function insightsService(config: InsightsConfig, logger: FastifyBaseLogge
   const db = createDb(config.DATABASE_URL, {
     max: config.DATABASE_POOL_MAX,
     applicationName: 'samtal-insights',
+    planEveryQuery: true,
   });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const workerRedis = config.ROLLUP_WORKER ? createRedis(config.REDIS_URL, 'worker') : undefined;

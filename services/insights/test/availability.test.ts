@@ -239,6 +239,10 @@ describe('availability indicators', () => {
       '&category=bins',
       '&department=streets',
       '&channel=phone',
+      // Combined filters read the category × department × channel cells.
+      '&channel=web&category=bins',
+      '&category=bins&department=streets&channel=phone',
+      '&department=streets&interval=month',
     ]) {
       const exact = await server.inject({
         url: url(`&source=exact${extra}`),

@@ -3,6 +3,8 @@ import { withdrawConsent } from '@samtal/privacy';
 import { useTestContext } from '@samtal/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { loadTenant } from '../src/context.ts';
+import { refreshRollups } from '../src/rollups.ts';
 import { insertCase, type SeededTenant, seedTenant, wallClockMinutes } from './fixtures.ts';
 
 const NOW = new Date('2026-03-11T12:00:00Z');
@@ -280,19 +282,59 @@ describe('equity indicators', () => {
     expect(res.json().errors[0].field).toContain('dialogue');
   });
 
+  const refresh = async (now = NOW) =>
+    refreshRollups(ctx.database, await loadTenant(ctx.database, t.tenantId), {
+      businessMinutes: wallClockMinutes,
+      now,
+    });
+
+  it('answers the same from the equity rollups as from the cases', async () => {
+    const period = '/v1/equity?from=2026-03-09&to=2026-03-10';
+    expect((await get(period)).json().source).toBe('exact'); // no rollups yet
+    await refresh();
+    for (const extra of [
+      '',
+      '&dimension=gender',
+      '&channel=web',
+      '&channel=phone',
+      '&dimension=age&channel=web',
+    ]) {
+      const exact = (await get(`${period}&source=exact${extra}`)).json();
+      const rollup = (await get(`${period}${extra}`)).json();
+      expect(exact.source).toBe('exact');
+      expect(rollup.source, extra).toBe('rollup');
+      expect({ ...rollup, source: undefined }, extra).toEqual({ ...exact, source: undefined });
+    }
+    // Category and department are not equity rollup cuts: answered from the cases.
+    expect((await get(`${period}&category=pothole`)).json().source).toBe('exact');
+  });
+
   // Last: it changes the data the tests above count.
   it('leaves out a person who withdrew consent: their case counts as unknown from then on', async () => {
     const [profile] = await ctx.database.sql<{ case_id: string }[]>`
       select case_id from demographic_profiles
       where tenant_id = ${t.tenantId} and groups->>'gender' = 'women' and case_id is not null limit 1`;
+    // As if the cases had not changed since they were created (the fixture writes today's time).
+    await ctx.database.sql`update cases set updated_at = created_at where tenant_id = ${t.tenantId}`;
+    await ctx.database
+      .sql`update feedback set created_at = ${NOW.toISOString()} where tenant_id = ${t.tenantId}`;
     const removed = await withdrawConsent(ctx.database.db, t.tenantId, {
       caseIds: [profile!.case_id],
       participationIds: [],
     });
     expect(removed).toBe(1);
-    const [gender] = (await get('/v1/equity?from=2026-03-09&to=2026-03-10&dimension=gender')).json()
-      .dimensions;
-    expect(gender.total).toBe(14);
-    expect(gender.groups.find((g: { group: string }) => g.group === 'women').count).toBe(5);
+    // The withdrawal marks the case changed, so the next rollup refresh recomputes its day, also
+    // when that day is no longer among the recent days every refresh recomputes.
+    const days = await refresh(new Date(NOW.getTime() + 30 * 86_400_000));
+    expect(days).toContain('2026-03-09');
+    for (const source of ['exact', 'auto']) {
+      const body = (
+        await get(`/v1/equity?from=2026-03-09&to=2026-03-10&dimension=gender&source=${source}`)
+      ).json();
+      expect(body.source).toBe(source === 'auto' ? 'rollup' : 'exact');
+      const [gender] = body.dimensions;
+      expect(gender.total).toBe(14);
+      expect(gender.groups.find((g: { group: string }) => g.group === 'women').count).toBe(5);
+    }
   });
 });

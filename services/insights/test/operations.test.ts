@@ -183,7 +183,8 @@ describe('wallboard, partners, docs, metrics, rollup refresh', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().days).toEqual(expect.arrayContaining(['2026-03-01', '2026-03-10']));
     const [row] = await ctx.database.sql`
-      select sum(cases)::int as cases from insight_rollups_daily where tenant_id = ${a.tenantId} and day = '2026-03-10'`;
+      select sum(cases)::int as cases from insight_rollups_daily
+       where tenant_id = ${a.tenantId} and cut = 'all' and day = '2026-03-10'`;
     expect(row!.cases).toBe(3);
     const bad = await server.inject({
       method: 'POST',

@@ -50,7 +50,7 @@ describe('insights service', () => {
       }
       expect(state).toHaveLength(1);
       const [row] = await ctx.database.sql`
-        select sum(cases)::int as cases from insight_rollups_daily where tenant_id = ${t.tenantId}`;
+        select sum(cases)::int as cases from insight_rollups_daily where tenant_id = ${t.tenantId} and cut = 'all'`;
       expect(row!.cases).toBe(1);
 
       // A job naming an old day refreshes it (it is neither recent nor changed since the last run:
@@ -63,7 +63,7 @@ describe('insights service', () => {
       const dayCases = async () =>
         (
           await ctx.database.sql`select coalesce(sum(cases), 0)::int as n from insight_rollups_daily
-            where tenant_id = ${t.tenantId} and day = '2025-01-15'`
+            where tenant_id = ${t.tenantId} and cut = 'all' and day = '2025-01-15'`
         )[0]!.n;
       expect(await dayCases()).toBe(0);
       await addJob<'rollups'>(queue, { tenantId: t.tenantId, day: '2025-01-15' });

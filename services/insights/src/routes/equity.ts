@@ -82,6 +82,7 @@ export const caseDimension = z.object({
 const caseEquityResponse = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
   k: z.number().int().describe('Small-cell threshold of this municipality'),
+  source: z.enum(['rollup', 'exact']).describe('Where the numbers came from (see the source parameter)'),
   dimensions: z.array(caseDimension),
 });
 
@@ -131,6 +132,12 @@ export const equityRoutes: InsightsRoutes = async (app, deps) => {
           channel: channel.optional(),
           department: code.optional(),
           category: code.optional(),
+          source: z
+            .enum(['auto', 'rollup', 'exact'])
+            .default('auto')
+            .describe(
+              'auto: daily equity rollups for the period and the channel cut once built for every dimension asked about, exact otherwise (department or category filters, before the first rollup); exact forces the cases',
+            ),
           format,
         }),
         response: { 200: caseEquityResponse, ...errorResponses },
@@ -142,15 +149,21 @@ export const equityRoutes: InsightsRoutes = async (app, deps) => {
       const q = request.query;
       const now = deps.now();
       const period = resolvePeriod(tenant, now, q.from, q.to);
-      const dimensions = await caseEquity(
+      const { source, dimensions } = await caseEquity(
         deps.db,
         tenant,
         period,
         await resolveFilters(deps.db, tenant.id, q),
         { businessMinutes: deps.businessMinutes, now },
         q.dimension,
+        q.source,
       );
-      const body = { period: { from: period.from, to: period.to }, k: tenant.smallCellK, dimensions };
+      const body = {
+        period: { from: period.from, to: period.to },
+        k: tenant.smallCellK,
+        source,
+        dimensions,
+      };
       return sendTable(
         reply,
         q.format,

@@ -102,7 +102,7 @@ export const partnerRoutes: InsightsRoutes = async (app, deps) => {
           k: tenant.smallCellK,
           period: { from: period.from, to: period.to },
           availability: report.totals,
-          equity: await caseEquity(deps.db, tenant, period, {}, facts),
+          equity: (await caseEquity(deps.db, tenant, period, {}, facts)).dimensions,
         });
       }
       return sendTable(
