@@ -80,12 +80,25 @@ export class OutboxRelay {
         timeoutMs,
       );
     });
+    // One addBulk per queue: a batch of rows goes to Redis in one write instead of one per row.
+    const byQueue = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const same = byQueue.get(row.queue);
+      if (same) same.push(row);
+      else byQueue.set(row.queue, [row]);
+    }
     const adding = Promise.all(
-      rows.map((row) =>
-        this.queue(row.queue).add(row.jobName, row.payload, {
-          jobId: `outbox-${row.id}`,
-          ...(row.runAt && row.runAt.getTime() > now ? { delay: row.runAt.getTime() - now } : {}),
-        }),
+      [...byQueue].map(([name, queued]) =>
+        this.queue(name).addBulk(
+          queued.map((row) => ({
+            name: row.jobName,
+            data: row.payload,
+            opts: {
+              jobId: `outbox-${row.id}`,
+              ...(row.runAt && row.runAt.getTime() > now ? { delay: row.runAt.getTime() - now } : {}),
+            },
+          })),
+        ),
       ),
     );
     adding.catch(() => {}); // after a timeout its late failure is already reported
@@ -101,15 +114,12 @@ export class OutboxRelay {
     if (!rows.length || this.stopped) return;
     try {
       await this.add(rows);
-      await this.options.db
-        .update(schema.outbox)
-        .set({ sentAt: sql`now()` })
-        .where(
-          inArray(
-            schema.outbox.id,
-            rows.map((r) => r.id),
-          ),
-        );
+      // One statement text whatever the batch size, so it stays prepared (drizzle's inArray
+      // would send a new text, and a new prepare, for every size).
+      const ids = rows.map((r) => r.id);
+      await this.options.db.execute(
+        sql`update outbox set sent_at = now() where id = any(${sql.param(ids)}::bigint[])`,
+      );
     } catch (error) {
       this.options.onError?.(error);
     }

@@ -5,9 +5,11 @@ import { type DbHandle, pingDb } from '@samtal/db';
 import { type App, createServer, registerHealth } from '@samtal/http';
 import { pingRedis, type QueueContext } from '@samtal/queue';
 import type { FastifyBaseLogger } from 'fastify';
+import { Announcements } from './announcements.ts';
 import { CatalogCache } from './catalog.ts';
 import type { IntakeContext } from './context.ts';
 import { inquiryRoutes, MAX_PHOTOS } from './inquiries/routes.ts';
+import { InquiryWriter } from './inquiries/writer.ts';
 import { open311Routes } from './open311/routes.ts';
 import { registerDocs } from './plugins/docs.ts';
 import { registerSafety } from './plugins/safety.ts';
@@ -52,11 +54,13 @@ export async function buildApp(deps: IntakeDeps): Promise<App> {
   const ownRelay = deps.relay ? undefined : new IntakeRelay({ db: deps.db.db, queues: deps.queues });
   const ctx: IntakeContext = {
     db: deps.db,
+    writer: new InquiryWriter(deps.db.sql),
     tenants: new TenantDirectory(deps.db.db, ttl),
     catalog: new CatalogCache(deps.db.db, ttl),
     storage: deps.storage ?? new DiskStorage(deps.config.UPLOAD_DIR ?? 'var/uploads'),
     relay: deps.relay ?? ownRelay!,
     announcer: fastFail,
+    announcements: new Announcements(fastFail, deps.queues.prefix),
     prefix: deps.queues.prefix,
   };
   app.addHook('onClose', async () => {

@@ -241,6 +241,32 @@ describe('resident inquiries', () => {
       expect(after.outbox - before.outbox).toBe(1);
     });
 
+    it('writes inquiries submitted together, and one conflicting inquiry does not fail the others', async () => {
+      // Inquiries of one event-loop turn share a statement; the two with the same key collide in it.
+      const key = `batch-${Math.random().toString(36).slice(2)}`;
+      const before = await rowCounts(ctx.database);
+      const results = await Promise.all([
+        ...[1, 2, 3, 4].map((n) => submit(h.app, { ...pothole, description: `Hole number ${n}` })),
+        submit(h.app, pothole, { 'idempotency-key': key }),
+        submit(h.app, pothole, { 'idempotency-key': key }),
+        submit(h.app, { ...pothole, serviceCode: 'dragons' }),
+      ]);
+      expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201, 400]);
+      const codes = results.slice(0, 6).map((r) => r.json().trackingCode);
+      expect(new Set(codes).size).toBe(5);
+      expect(codes[4]).toBe(codes[5]);
+      const after = await rowCounts(ctx.database);
+      expect(after.cases - before.cases).toBe(5);
+      expect(after.caseEvents - before.caseEvents).toBe(5);
+      expect(after.outbox - before.outbox).toBe(5);
+      expect(after.idempotencyKeys - before.idempotencyKeys).toBe(1);
+      for (const [n, res] of results.slice(0, 4).entries()) {
+        expect((await caseByCode(ctx.database, res.json().trackingCode)).description).toBe(
+          `Hole number ${n + 1}`,
+        );
+      }
+    });
+
     it('refuses the same key with a different body (422) and writes nothing', async () => {
       const key = `changed-${Math.random().toString(36).slice(2)}`;
       await submit(h.app, pothole, { 'idempotency-key': key });
@@ -916,6 +942,27 @@ describe('intake limits and outages', () => {
     expect(limited.json()).toMatchObject({ status: 429, requestId: expect.any(String) });
     expect(await ctx.redis.keys(`${ctx.queuePrefix}:rate-limit:*`)).not.toEqual([]);
     await h.app.close();
+  });
+
+  it('counts requests that arrive together one by one, and shares the count between instances', async () => {
+    // Requests of one event-loop turn are counted in one Redis call: none may slip through for it.
+    const counters = await ctx.redis.keys(`${ctx.queuePrefix}:rate-limit:*`);
+    if (counters.length) await ctx.redis.del(...counters);
+    const seeded = (await ctx.database.sql`select 1 from tenants`).length > 0;
+    const a = await startIntake(ctx, { config: { RATE_LIMIT_PER_MINUTE: 4 } }, !seeded);
+    const b = await startIntake(ctx, { config: { RATE_LIMIT_PER_MINUTE: 4 } }, false);
+    const get = (h: Harness) => h.app.inject({ method: 'GET', url: '/v1/services', headers: TENANT });
+    const answers = await Promise.all([a, a, a, b, b, b].map(get));
+    const codes = answers.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 200)).toHaveLength(4);
+    expect(codes.filter((c) => c === 429)).toHaveLength(2);
+    const remaining = answers
+      .filter((r) => r.statusCode === 200)
+      .map((r) => Number(r.headers['x-ratelimit-remaining']))
+      .sort((x, y) => x - y);
+    expect(remaining).toEqual([0, 1, 2, 3]);
+    await a.app.close();
+    await b.app.close();
   });
 
   it('answers 503 problem+json when PostgreSQL is down, and nothing is written', async () => {

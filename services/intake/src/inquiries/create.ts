@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { announceCaseEvents, type CaseEventRow, type OutboxRow } from '@samtal/cases';
+import type { CaseEventRow, OutboxRow } from '@samtal/cases';
 import type { Channel, DemographicSelfReport } from '@samtal/domain';
 import { type FieldProblem, UnprocessableProblem } from '@samtal/http';
 import { parsePayload, queueNames } from '@samtal/queue';
@@ -102,8 +102,9 @@ async function findReplay(
 /**
  * Writes a new case with everything that belongs to it in one transaction: the case, its first
  * (public) event, the demographic profile, photos, the idempotency key and the routing job in the
- * outbox. One round of pipelined, prepared statements; after the commit the event is announced to
- * the desks and the job handed to the relay (whose sweep catches what that misses).
+ * outbox. One statement, shared with the inquiries submitted at the same moment (`InquiryWriter`);
+ * after the commit the event is announced to the desks and the job handed to the relay (whose sweep
+ * catches what that misses).
  */
 export async function createInquiry(
   ctx: IntakeContext,
@@ -153,9 +154,6 @@ async function insertInquiry(
   };
   const payload = parsePayload('routing', { tenantId: tenant.id, caseId, reason: 'created' });
   const actorKind = inquiry.apiClientId ? 'api_client' : 'resident';
-  const { sql } = ctx.db;
-  // drizzle installs pass-through serialisers on the shared client, so dates and JSON travel as text.
-  const nowIso = result.createdAt;
 
   const stored: StoredResult | null = idempotency
     ? (({ accessToken: _token, ...rest }) => ({
@@ -170,54 +168,42 @@ async function insertInquiry(
     original_name: p.originalName,
   }));
   const eventData = { channel: inquiry.channel };
-  // One statement, so one round trip and one implicit transaction: every row or none. The optional
-  // parts (demographics, photos, idempotency key) insert nothing when their parameter is null or
-  // empty, so the statement text never changes and stays prepared.
-  const [ids] = await sql<{ event_id: string; outbox_id: string }[]>`
-    with new_case as (
-      insert into cases (id, tenant_id, tracking_code, access_token_hash, channel, category_id, description,
-        latitude, longitude, address, language, attributes, media_urls, contact_name, contact_email,
-        contact_phone, sensitive, first_response_due_at, resolution_due_at, api_client_id, created_at, updated_at)
-      values (${caseId}, ${tenant.id}, ${code}, ${sha256(accessToken)}, ${inquiry.channel},
-        ${inquiry.category.id}, ${inquiry.description}, ${inquiry.latitude}, ${inquiry.longitude},
-        ${inquiry.address}, ${inquiry.language}, ${JSON.stringify(inquiry.attributes)}::jsonb,
-        ${inquiry.mediaUrls}::text[], ${inquiry.contact.name}, ${inquiry.contact.email}, ${inquiry.contact.phone},
-        ${inquiry.category.sensitive}, ${result.expectedFirstResponseAt}, ${result.expectedResolutionAt},
-        ${inquiry.apiClientId}, ${nowIso}, ${nowIso})
-      returning id, tenant_id
-    ), event as (
-      insert into case_events (tenant_id, case_id, type, actor_kind, actor_id, visibility, data, created_at)
-      select tenant_id, id, 'created', ${actorKind}, ${inquiry.apiClientId}, 'public',
-             ${JSON.stringify(eventData)}::jsonb, ${nowIso}
-      from new_case
-      returning id
-    ), job as (
-      insert into outbox (tenant_id, queue, job_name, payload, created_at)
-      select tenant_id, ${queueNames.routing}, ${queueNames.routing}, ${JSON.stringify(payload)}::jsonb, ${nowIso}
-      from new_case
-      returning id
-    ), profile as (
-      insert into demographic_profiles (tenant_id, case_id, groups, consent_at, consent_text_version)
-      select tenant_id, id, ${inquiry.demographics ? JSON.stringify(inquiry.demographics.groups) : null}::jsonb,
-             ${nowIso}, ${inquiry.demographics?.consentTextVersion ?? null}::text
-      from new_case
-      where ${inquiry.demographics ? 'yes' : null}::text is not null
-    ), photo as (
-      insert into attachments (tenant_id, case_id, storage_key, content_type, size_bytes, original_name)
-      select new_case.tenant_id, new_case.id, p.storage_key, p.content_type, p.size_bytes, p.original_name
-      from new_case, jsonb_to_recordset(${JSON.stringify(photos)}::jsonb)
-        as p(storage_key text, content_type text, size_bytes int, original_name text)
-    ), idempotency as (
-      insert into idempotency_keys (tenant_id, key, request_hash, case_id, response)
-      select tenant_id, ${idempotency ? idempotencyKeyHash(idempotency.key) : null}::text,
-             ${idempotency?.requestHash ?? null}::text, id, ${stored ? JSON.stringify(stored) : null}::jsonb
-      from new_case
-      where ${idempotency ? 'yes' : null}::text is not null
-    )
-    select event.id as event_id, job.id as outbox_id from event, job`;
+  const ids = await ctx.writer.write({
+    id: caseId,
+    tenant_id: tenant.id,
+    tracking_code: code,
+    access_token_hash: sha256(accessToken),
+    channel: inquiry.channel,
+    category_id: inquiry.category.id,
+    description: inquiry.description,
+    latitude: inquiry.latitude,
+    longitude: inquiry.longitude,
+    address: inquiry.address,
+    language: inquiry.language,
+    attributes: inquiry.attributes,
+    media_urls: inquiry.mediaUrls,
+    contact_name: inquiry.contact.name,
+    contact_email: inquiry.contact.email,
+    contact_phone: inquiry.contact.phone,
+    sensitive: inquiry.category.sensitive,
+    first_response_due_at: result.expectedFirstResponseAt,
+    resolution_due_at: result.expectedResolutionAt,
+    api_client_id: inquiry.apiClientId,
+    created_at: result.createdAt,
+    actor_kind: actorKind,
+    event_data: eventData,
+    queue: queueNames.routing,
+    payload,
+    demographic_groups: inquiry.demographics?.groups ?? null,
+    consent_text_version: inquiry.demographics?.consentTextVersion ?? null,
+    photos,
+    idempotency_key_hash: idempotency ? idempotencyKeyHash(idempotency.key) : null,
+    request_hash: idempotency?.requestHash ?? null,
+    stored_result: stored,
+  });
 
   const eventRow: CaseEventRow = {
-    id: Number(ids!.event_id),
+    id: ids.eventId,
     tenantId: tenant.id,
     caseId,
     type: 'created',
@@ -228,7 +214,7 @@ async function insertInquiry(
     createdAt: now,
   };
   const outboxRow: OutboxRow = {
-    id: Number(ids!.outbox_id),
+    id: ids.outboxId,
     tenantId: tenant.id,
     queue: queueNames.routing,
     jobName: queueNames.routing,
@@ -239,7 +225,7 @@ async function insertInquiry(
     attempts: 0,
     lastError: null,
   };
-  void announceCaseEvents(ctx.announcer, ctx.prefix, [eventRow]);
+  ctx.announcements.add([eventRow]);
   void ctx.relay.publish([outboxRow]);
   return result;
 }
