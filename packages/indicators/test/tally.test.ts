@@ -46,6 +46,19 @@ describe('Tally', () => {
     expect(a.quantile(0.9)).toBe(quantile([1, 5, 5, 5, 5, 30], 0.9));
   });
 
+  it('keeps the order and the quantiles with values outside the dense range', () => {
+    // Negative, fractional and very large values are counted in a map beside the dense array.
+    const values = [-3, 0, 2.5, 2, 3, 70_000, 65_535, 65_536, 1e9, 2.5, -0.5];
+    const tally = tallyOf(values);
+    expect(tally.entries().map(([v]) => v)).toEqual([...new Set(values)].sort((a, b) => a - b));
+    for (const q of [0, 0.1, 0.5, 0.9, 1]) expect(tally.quantile(q)).toBe(quantile(values, q));
+    const sum = tallyOf([1, 70_000]);
+    sum.addTally(tally);
+    expect(sum.n).toBe(values.length + 2);
+    expect(sum.quantile(0.5)).toBe(quantile([...values, 1, 70_000], 0.5));
+    expect(sum.countAtMost(3)).toBe(8);
+  });
+
   it('counts values at most a limit', () => {
     const t = tallyOf([0, 10, 20, 20, 21, 3600]);
     expect(t.countAtMost(20)).toBe(4);
