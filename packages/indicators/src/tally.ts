@@ -24,6 +24,19 @@ export class Tally {
   add(value: number, times = 1): void {
     if (times === 0) return;
     this.n += times;
+    this.count(value, times);
+  }
+
+  addTally(other: Tally): void {
+    this.n += other.n;
+    if (other.denseEnd > this.dense.length) this.grow(other.denseEnd - 1);
+    for (let value = 0; value < other.denseEnd; value++) this.dense[value]! += other.dense[value]!;
+    this.denseEnd = Math.max(this.denseEnd, other.denseEnd);
+    for (const [value, times] of other.sparse) this.count(value, times);
+  }
+
+  /** Stores `times` more of `value` (the total `n` is the caller's to keep). */
+  private count(value: number, times: number): void {
     if (Number.isInteger(value) && value >= 0 && value < DENSE_LIMIT) {
       if (value >= this.dense.length) this.grow(value);
       this.dense[value]! += times;
@@ -32,20 +45,6 @@ export class Tally {
     }
     this.sparse.set(value, (this.sparse.get(value) ?? 0) + times);
     this.sortedSparse = null;
-  }
-
-  addTally(other: Tally): void {
-    if (other.denseEnd > this.dense.length) this.grow(other.denseEnd - 1);
-    for (let value = 0; value < other.denseEnd; value++) this.dense[value]! += other.dense[value]!;
-    this.denseEnd = Math.max(this.denseEnd, other.denseEnd);
-    this.n += other.n - other.sparseCount();
-    for (const [value, times] of other.sparse) this.add(value, times);
-  }
-
-  private sparseCount(): number {
-    let n = 0;
-    for (const times of this.sparse.values()) n += times;
-    return n;
   }
 
   /** [value, count] pairs, values ascending. */

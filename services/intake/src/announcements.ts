@@ -1,5 +1,6 @@
 import { announceCaseEvents, type CaseEventRow } from '@samtal/cases';
 import type { Redis } from 'ioredis';
+import { TurnBatch } from './turn-batch.ts';
 
 /**
  * Announces committed case events to the desks, one PUBLISH for all the events committed in the
@@ -8,23 +9,13 @@ import type { Redis } from 'ioredis';
  * waiting for `setImmediate` adds no measurable delay.
  */
 export class Announcements {
-  private pending: CaseEventRow[] = [];
-  private scheduled = false;
+  private readonly batch: TurnBatch<CaseEventRow>;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(redis: Redis, prefix: string) {
+    this.batch = new TurnBatch((events) => void announceCaseEvents(redis, prefix, events));
+  }
 
   add(events: CaseEventRow[]): void {
-    this.pending.push(...events);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const batch = this.pending;
-      this.pending = [];
-      void announceCaseEvents(this.redis, this.prefix, batch);
-    });
+    this.batch.add(...events);
   }
 }

@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { TurnBatch } from '../turn-batch.ts';
 
 /** One inquiry's rows as the statement reads them: column names, values ready for JSON. */
 export interface InquiryRows {
@@ -116,24 +117,15 @@ interface Waiting {
  * conflict never fails another and each caller gets its own error.
  */
 export class InquiryWriter {
-  private pending: Waiting[] = [];
-  private scheduled = false;
+  private readonly batch = new TurnBatch<Waiting>((waiting) => {
+    // Bounded, so a burst does not become one huge statement holding its locks for long.
+    for (let i = 0; i < waiting.length; i += MAX_BATCH) void this.run(waiting.slice(i, i + MAX_BATCH));
+  });
 
   constructor(private readonly sql: postgres.Sql) {}
 
   write(rows: InquiryRows): Promise<WrittenInquiry> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ rows, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        const waiting = this.pending;
-        this.pending = [];
-        // Bounded, so a burst does not become one huge statement holding its locks for long.
-        for (let i = 0; i < waiting.length; i += MAX_BATCH) void this.run(waiting.slice(i, i + MAX_BATCH));
-      });
-    });
+    return new Promise((resolve, reject) => this.batch.add({ rows, resolve, reject }));
   }
 
   private async run(batch: Waiting[]): Promise<void> {

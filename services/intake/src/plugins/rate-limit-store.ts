@@ -1,5 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
+import { TurnBatch } from '../turn-batch.ts';
 
 type Counted = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
@@ -27,31 +28,30 @@ return result`;
 interface Waiting {
   key: string;
   timeWindow: number;
-  callbacks: Counted[];
+  callback: Counted;
 }
 
 /** The requests of one turn of the event loop, shared by a store and its children. */
 class Batch {
-  private waiting = new Map<string, Waiting>();
-  private scheduled = false;
+  private readonly turn = new TurnBatch<Waiting>((waiting) => this.send(waiting));
 
   constructor(private readonly redis: Redis & { samtalRateLimitCount?: unknown }) {
     if (!redis.samtalRateLimitCount) redis.defineCommand('samtalRateLimitCount', { lua: COUNT_SCRIPT });
   }
 
   add(key: string, timeWindow: number, callback: Counted): void {
-    const entry = this.waiting.get(key);
-    if (entry) entry.callbacks.push(callback);
-    else this.waiting.set(key, { key, timeWindow, callbacks: [callback] });
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.send());
+    this.turn.add({ key, timeWindow, callback });
   }
 
-  private send(): void {
-    this.scheduled = false;
-    const entries = [...this.waiting.values()];
-    this.waiting = new Map();
+  private send(waiting: Waiting[]): void {
+    // One entry per key, its requests in the order they came.
+    const byKey = new Map<string, { key: string; timeWindow: number; callbacks: Counted[] }>();
+    for (const w of waiting) {
+      const entry = byKey.get(w.key);
+      if (entry) entry.callbacks.push(w.callback);
+      else byKey.set(w.key, { key: w.key, timeWindow: w.timeWindow, callbacks: [w.callback] });
+    }
+    const entries = [...byKey.values()];
     const args: (string | number)[] = [entries.length, ...entries.map((e) => e.key)];
     for (const e of entries) args.push(e.callbacks.length, e.timeWindow);
     const redis = this.redis as unknown as {
